@@ -1,0 +1,41 @@
+"""Kit Animateur: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; nothing is created at import time."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from .config import load_config
+
+    load_config(app, test_config)
+
+    from .extensions import init_extensions
+
+    init_extensions(app)
+
+    from .errors import init_errors
+
+    init_errors(app)
+
+    from . import catalogue, decks
+
+    app.register_blueprint(catalogue.bp)
+    app.register_blueprint(decks.bp)
+
+    from .cli import init_cli
+
+    init_cli(app)
+    return app

@@ -1,0 +1,41 @@
+"""Configuration read from the environment, with safe defaults for one laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+class Config:
+    """Defaults; every value can be overridden by an environment variable of the same name."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    SOCKETIO_MESSAGE_QUEUE: str | None = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    MODULES_DIR: str = os.environ.get("MODULES_DIR", str(Path(__file__).resolve().parent.parent / "modules"))
+    SEND_FILE_MAX_AGE_DEFAULT: int = 3600
+    MAX_CONTENT_LENGTH: int = 2 * 1024 * 1024
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Load defaults, the environment, then the tests' overrides."""
+    app.config.from_object(Config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "kit.sqlite3")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret generated at first run and kept in the instance folder, never in git."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

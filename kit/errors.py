@@ -1,0 +1,48 @@
+"""One place that renders every error, in French, as a page or as JSON."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: ("Demande incorrecte", "La demande envoyée n'est pas valide."),
+    403: ("Accès refusé", "Vous n'avez pas le droit d'ouvrir cette page."),
+    404: ("Page introuvable", "Cette page n'existe pas, ou plus. Vérifiez l'adresse."),
+    405: ("Action impossible", "Cette action n'est pas possible sur cette page."),
+    413: ("Fichier trop gros", "Le fichier envoyé est trop gros."),
+    429: ("Trop d'essais", "Vous avez fait trop d'essais. Attendez une minute, puis réessayez."),
+    500: ("Erreur du serveur", "Un problème est arrivé de notre côté. Rien n'a été perdu : réessayez."),
+}
+
+
+def render_error(error: HTTPException) -> tuple[object, int]:
+    """Render an HTTP error as a French page, or as JSON when JSON is asked for."""
+    code = error.code or 500
+    title, default = MESSAGES.get(code, (error.name, "Une erreur est survenue."))
+    message = error.description if code not in (500,) and _is_french(error) else default
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=title, message=message, status=code), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _is_french(error: HTTPException) -> bool:
+    """Our own aborts carry a French description; Werkzeug's defaults are English."""
+    return bool(error.description) and error.description != type(error).description
+
+
+def handle_exception(error: Exception) -> tuple[object, int]:
+    """Roll back what the failed request did, then answer with a French 500."""
+    db.session.rollback()
+    from flask import current_app
+
+    current_app.logger.exception("erreur non gérée")
+    return render_error(InternalServerError())
+
+
+def init_errors(app: Flask) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(Exception, handle_exception)

@@ -1,0 +1,85 @@
+"""The module's front matter: YAML between two `---` lines at the top of the file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from .errors import SourceError
+from .model import Competence, ModuleMeta
+from .text import Line, fold
+
+COMPETENCE = re.compile(r"^(Pix|DigComp)\s+(\d+(?:\.\d+)*)\s*:\s*(\S.*)$", re.I)
+KNOWN_KEYS = ("titre", "numero", "duree", "objectifs", "competences")
+
+
+def split_front_matter(
+    lines: list[Line], source: str, errors: list[SourceError]
+) -> tuple[dict[str, Any], int, list[Line]]:
+    """Return the raw front matter, its first line number and the lines after it."""
+    first = next((i for i, line in enumerate(lines) if line.text.strip()), None)
+    if first is None or lines[first].text.strip() != "---":
+        errors.append(SourceError(source, 1, "le fichier doit commencer par un en-tête entre deux lignes « --- »"))
+        return {}, 1, lines
+    end = next((i for i in range(first + 1, len(lines)) if lines[i].text.strip() == "---"), None)
+    if end is None:
+        errors.append(SourceError(source, lines[first].number, "l'en-tête n'est pas fermé par une ligne « --- »"))
+        return {}, 1, []
+    start_line = lines[first].number
+    text = "\n".join(line.text for line in lines[first + 1 : end])
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = start_line + 1 + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or "syntaxe incorrecte"
+        errors.append(SourceError(source, line, f"en-tête illisible ({problem})"))
+        return {}, start_line, lines[end + 1 :]
+    if not isinstance(data, dict):
+        errors.append(SourceError(source, start_line + 1, "l'en-tête doit être une liste de « clé: valeur »"))
+        data = {}
+    return data, start_line, lines[end + 1 :]
+
+
+def parse_meta(raw: dict[str, Any], line: int, source: str, errors: list[SourceError]) -> ModuleMeta:
+    """Validate the front matter and build the module's metadata."""
+
+    def fail(message: str) -> None:
+        errors.append(SourceError(source, line, message))
+
+    data = {fold(str(key)): value for key, value in raw.items()}
+    for key in raw:
+        if fold(str(key)) not in KNOWN_KEYS:
+            fail(f"clé inconnue dans l'en-tête : « {key} » (attendu : titre, numéro, durée, objectifs, compétences)")
+
+    title = data.get("titre")
+    if not isinstance(title, str) or not title.strip():
+        fail("l'en-tête doit avoir un « titre »")
+        title = ""
+    number = data.get("numero")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        fail("« numéro » doit être un nombre entier à partir de 1")
+        number = 0
+    minutes = data.get("duree")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+        fail("« durée » doit être un nombre entier de minutes, par exemple 210")
+        minutes = 0
+    objectives = _string_list(data.get("objectifs"), "objectifs", fail)
+    competences = []
+    for item in _string_list(data.get("competences"), "compétences", fail):
+        match = COMPETENCE.match(item)
+        if match:
+            framework = "Pix" if match.group(1).lower() == "pix" else "DigComp"
+            competences.append(Competence(framework, match.group(2), match.group(3).strip()))
+        else:
+            fail(f"compétence mal écrite : « {item} » (attendu : « Pix 1.1 : intitulé » ou « DigComp 1.1 : intitulé »)")
+    return ModuleMeta(title.strip(), number, minutes, tuple(objectives), tuple(competences))
+
+
+def _string_list(value: Any, name: str, fail: Any) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        fail(f"« {name} » doit être une liste non vide de lignes « - texte »")
+        return []
+    return [v.strip() for v in value]
