@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from slides import DeckError
@@ -40,6 +40,7 @@ def import_command() -> None:
 
 
 @click.command("setup")
+@with_appcontext
 def setup_command() -> None:
     """Create or upgrade the database, then import the modules."""
     upgrade()

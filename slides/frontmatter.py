@@ -17,16 +17,19 @@ KNOWN_KEYS = ("titre", "numero", "duree", "objectifs", "competences")
 
 def split_front_matter(
     lines: list[Line], source: str, errors: list[SourceError]
-) -> tuple[dict[str, Any], int, list[Line]]:
-    """Return the raw front matter, its first line number and the lines after it."""
+) -> tuple[dict[str, Any] | None, int, list[Line]]:
+    """Return the raw front matter, its first line number and the lines after it.
+
+    The front matter is None when it could not be read (the error is recorded).
+    """
     first = next((i for i, line in enumerate(lines) if line.text.strip()), None)
     if first is None or lines[first].text.strip() != "---":
         errors.append(SourceError(source, 1, "le fichier doit commencer par un en-tête entre deux lignes « --- »"))
-        return {}, 1, lines
+        return None, 1, lines
     end = next((i for i in range(first + 1, len(lines)) if lines[i].text.strip() == "---"), None)
     if end is None:
         errors.append(SourceError(source, lines[first].number, "l'en-tête n'est pas fermé par une ligne « --- »"))
-        return {}, 1, []
+        return None, 1, []
     start_line = lines[first].number
     text = "\n".join(line.text for line in lines[first + 1 : end])
     try:
@@ -36,15 +39,17 @@ def split_front_matter(
         line = start_line + 1 + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or "syntaxe incorrecte"
         errors.append(SourceError(source, line, f"en-tête illisible ({problem})"))
-        return {}, start_line, lines[end + 1 :]
+        return None, start_line, lines[end + 1 :]
     if not isinstance(data, dict):
         errors.append(SourceError(source, start_line + 1, "l'en-tête doit être une liste de « clé: valeur »"))
         data = {}
     return data, start_line, lines[end + 1 :]
 
 
-def parse_meta(raw: dict[str, Any], line: int, source: str, errors: list[SourceError]) -> ModuleMeta:
+def parse_meta(raw: dict[str, Any] | None, line: int, source: str, errors: list[SourceError]) -> ModuleMeta:
     """Validate the front matter and build the module's metadata."""
+    if raw is None:  # unreadable: its error is already recorded, don't pile up more
+        return ModuleMeta("", 0, 0, (), ())
 
     def fail(message: str) -> None:
         errors.append(SourceError(source, line, message))

@@ -1,0 +1,77 @@
+"""Accessibility: axe-core (vendored, see vendor/README.md) finds no violation on any page of the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ViewportSize
+
+from slides import compile_file
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+SLUG = "01-smartphone-wifi"
+PHONE: ViewportSize = {"width": 393, "height": 727}
+PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
+VIEWPORTS = {"projecteur": PROJECTOR, "telephone": PHONE}
+
+
+def first_slide(kind: str) -> int:
+    """The number of the first slide of a kind in the tested module."""
+    deck = compile_file(ROOT / "modules" / f"{SLUG}.md")
+    return next(s.number for s in deck.slides if s.kind == kind and (s.quiz is None or not s.quiz.is_poll))
+
+
+PAGES = {
+    "catalogue": "/",
+    "module": f"/modules/{SLUG}",
+    "projection-contenu": f"/modules/{SLUG}/projection/2",
+    "projection-quiz": f"/modules/{SLUG}/projection/{first_slide('quiz')}",
+    "presentateur": f"/modules/{SLUG}/presentateur/{first_slide('quiz')}",
+    "fiche": f"/modules/{SLUG}/fiche",
+    "trame": f"/modules/{SLUG}/trame",
+}
+CASES = [(name, "projecteur") for name in PAGES] + [("catalogue", "telephone"), ("module", "telephone")]
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Browser) -> Iterator[dict[str, BrowserContext]]:
+    """One context per viewport, shared by the file's tests."""
+    made = {name: browser.new_context(viewport=size) for name, size in VIEWPORTS.items()}
+    yield made
+    for context in made.values():
+        context.close()
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """A readable list of axe violations: rule, impact, help and the first offending nodes."""
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}) : {violation['help']} — {violation['helpUrl']}")
+        for node in violation["nodes"][:3]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {node['target']} {summary[:200]}")
+        if len(violation["nodes"]) > 3:
+            lines.append(f"    … et {len(violation['nodes']) - 3} autres")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("name", "viewport"), CASES, ids=[f"{n}-{v}" for n, v in CASES])
+def test_no_axe_violation(contexts: dict[str, BrowserContext], live_server: str, name: str, viewport: str) -> None:
+    """axe-core reports no violation of any of its rules on the page at this viewport."""
+    page = contexts[viewport].new_page()
+    try:
+        response = page.goto(live_server + PAGES[name])
+        assert response is not None and response.ok
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    finally:
+        page.close()
+    assert results["testEngine"]["name"] == "axe-core"
+    violations = results["violations"]
+    assert not violations, f"axe : {len(violations)} règle(s) enfreinte(s) sur {PAGES[name]} ({viewport})\n" + describe(
+        violations)

@@ -1,0 +1,94 @@
+"""Printing: each summary sheet fits one A4 page, each trame runs over several pages and lists every slide."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from slides import compile_file
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+MODULES = sorted(path.stem for path in (ROOT / "modules").glob("*.md"))
+
+
+def poppler(tool: str) -> str:
+    """The path of a poppler-utils tool; skipped where it is missing, a failure under CI."""
+    path = shutil.which(tool)
+    if path is None:
+        message = f"{tool} introuvable : installez poppler-utils (apt-get install -y poppler-utils)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def pdf_pages(pdf: Path) -> int:
+    """The page count that pdfinfo reads in a PDF."""
+    info = subprocess.run([poppler("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE)
+    assert match, f"pdfinfo ne donne pas de nombre de pages pour {pdf} :\n{info}"
+    return int(match.group(1))
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of a PDF, spaces collapsed."""
+    text = subprocess.run([poppler("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
+def to_png(pdf: Path) -> list[Path]:
+    """Every page of a PDF as a small PNG beside it (60 dpi), to look at."""
+    prefix = pdf.with_suffix("")
+    for old in pdf.parent.glob(f"{prefix.name}-*.png"):
+        old.unlink()
+    subprocess.run([poppler("pdftoppm"), "-r", "60", "-png", str(pdf), str(prefix)], check=True)
+    return sorted(pdf.parent.glob(f"{prefix.name}-*.png"))
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser) -> Iterator[Page]:
+    """One tab for every print of this file."""
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def print_pdf(page: Page, url: str, pdf: Path) -> Path:
+    """Open a page and print it to A4 with backgrounds, as an animator would."""
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} : {response.status if response else 'pas de réponse'}"
+    page.wait_for_load_state("networkidle")  # images are part of the page that is printed
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    return pdf
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_summary_sheet_prints_on_one_a4_page(page: Page, live_server: str, artifacts: Path, slug: str) -> None:
+    """The fiche résumée is handed out on a single sheet of paper."""
+    pdf = print_pdf(page, f"{live_server}/modules/{slug}/fiche", artifacts / f"fiche-{slug}.pdf")
+    pages = pdf_pages(pdf)
+    pngs = to_png(pdf)
+    assert len(pngs) == pages
+    assert pages == 1, f"la fiche de {slug} fait {pages} pages A4 au lieu d'une (voir {pngs})"
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_trame_prints_every_slide(page: Page, live_server: str, artifacts: Path, slug: str) -> None:
+    """The trame d'animation runs over several pages and names every slide of the module."""
+    deck = compile_file(ROOT / "modules" / f"{slug}.md")
+    pdf = print_pdf(page, f"{live_server}/modules/{slug}/trame", artifacts / f"trame-{slug}.pdf")
+    pages = pdf_pages(pdf)
+    assert len(to_png(pdf)) == pages
+    assert pages > 1, f"la trame de {slug} tient sur {pages} page : il manque sans doute des diapos"
+    text = pdf_text(pdf)
+    missing = [f"{s.number}. {s.title}" for s in deck.slides if " ".join(s.title.split()) not in text]
+    assert not missing, f"titres absents du PDF de la trame de {slug} : {missing}"

@@ -1,0 +1,83 @@
+"""Fixtures shared by every test: the app built from the factory, a client, a live server."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from kit import create_app
+from kit.content import import_files
+from kit.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_app(database: Path) -> Flask:
+    """An app of the factory for tests, on this SQLite file."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database migrated and loaded with the shipped modules, built once and copied per test."""
+    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
+    app = make_app(path)
+    with app.app_context():
+        upgrade()
+        import_files()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(tmp_path: Path, seeded_database: Path) -> Iterator[Flask]:
+    """An app on its own copy of the seeded database."""
+    database = tmp_path / "test.sqlite3"
+    shutil.copyfile(seeded_database, database)
+    app = make_app(database)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A runner for the app's CLI commands."""
+    return app.test_cli_runner()
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_database: Path) -> Iterator[str]:
+    """The app served on 127.0.0.1 in a thread, for browsers; yields its base URL."""
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    shutil.copyfile(seeded_database, path)
+    app = make_app(path)
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=5)
