@@ -30,10 +30,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_errors(app)
 
-    from . import catalogue, decks
+    from . import animator, auth, catalogue, decks, join
 
-    app.register_blueprint(catalogue.bp)
-    app.register_blueprint(decks.bp)
+    for blueprint in (catalogue.bp, decks.bp, auth.bp, animator.bp, join.bp):
+        app.register_blueprint(blueprint)
+
+    from .live.sockets import init_sockets
+
+    init_sockets()
 
     from .cli import init_cli
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask
 
@@ -16,6 +16,22 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SOCKETIO_MESSAGE_QUEUE: str | None = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
     MODULES_DIR: str = os.environ.get("MODULES_DIR", str(Path(__file__).resolve().parent.parent / "modules"))
+    RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED: bool = True
+    # Where phones reach this server, e.g. "http://192.168.1.20:5000"; found from the LAN when empty.
+    JOIN_BASE_URL: str | None = os.environ.get("JOIN_BASE_URL")
+    GROUP_MAX_PARTICIPANTS: int = int(os.environ.get("GROUP_MAX_PARTICIPANTS", "30"))
+    SOCKETIO_ASYNC_MODE: str | None = os.environ.get("SOCKETIO_ASYNC_MODE")  # gevent when installed
+    LIVE_REFRESH_SECONDS: float = 0.25  # how often, at most, the animators' roster is refreshed
+    WORKER_HEARTBEAT: bool = True
+    SOCKETIO_CORS_ORIGINS: str | list[str] | None = None  # same origin only
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_HTTPONLY: bool = True
+    REMEMBER_COOKIE_SAMESITE: str = "Lax"
+    COMPRESS_MIMETYPES: ClassVar[list[str]] = ["text/html", "text/css", "text/javascript", "application/javascript",
+                                     "application/json", "image/svg+xml"]
+    COMPRESS_ALGORITHM: ClassVar[list[str]] = ["gzip"]
+    COMPRESS_MIN_SIZE: int = 500
     SEND_FILE_MAX_AGE_DEFAULT: int = 3600
     MAX_CONTENT_LENGTH: int = 2 * 1024 * 1024
 

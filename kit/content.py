@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -41,16 +40,39 @@ def _image_url(name: str) -> str | None:
     return url_for("decks.image", name=name)
 
 
-@lru_cache(maxsize=64)
-def _compile_revision(revision_id: int, slug: str, source: str, base_url: str) -> Deck:
-    # Revisions are immutable, so the id is a safe cache key in every process.
-    del revision_id, base_url
-    return compile_deck(source, f"modules/{slug}.md", image_url=_image_url)
+_DECKS_KEPT = 64
+
+
+def _deck_cache() -> dict[int, Deck]:
+    # One cache per app: revision ids are unique within one database only.
+    return current_app.extensions.setdefault("kit_decks", {})
 
 
 def deck_for(revision: ModuleRevision) -> Deck:
-    """The compiled deck of a revision (cached)."""
-    return _compile_revision(revision.id, revision.slug, revision.source, url_for("decks.image", name="x"))
+    """The compiled deck of a revision.
+
+    Revisions are immutable, so the id is a safe cache key in every process; the
+    hot paths (phones' answers) never reload nor recompile the markdown.
+    """
+    decks = _deck_cache()
+    deck = decks.get(revision.id)
+    if deck is None:
+        deck = compile_deck(revision.source, f"modules/{revision.slug}.md", image_url=_image_url)
+        if len(decks) >= _DECKS_KEPT:
+            decks.pop(next(iter(decks)))
+        decks[revision.id] = deck
+    return deck
+
+
+def deck_by_revision_id(revision_id: int) -> Deck:
+    """The compiled deck of a revision given its id, loading its text only when not cached."""
+    deck = _deck_cache().get(revision_id)
+    if deck is None:
+        revision = db.session.get(ModuleRevision, revision_id)
+        if revision is None:
+            raise LookupError(revision_id)
+        deck = deck_for(revision)
+    return deck
 
 
 def published_modules() -> list[Module]:

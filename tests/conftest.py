@@ -21,9 +21,20 @@ from kit.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_app(database: Path) -> Flask:
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "WTF_CSRF_ENABLED": False,  # CSRF has its own tests, which turn it back on
+    "RATELIMIT_ENABLED": False,  # likewise for rate limits
+    "SOCKETIO_ASYNC_MODE": "threading",
+    "LIVE_REFRESH_SECONDS": 0,  # roster and results are sent at once, inside the handler
+    "WORKER_HEARTBEAT": False,
+}
+
+
+def make_app(database: Path, **overrides: object) -> Flask:
     """An app of the factory for tests, on this SQLite file."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,14 @@
-"""The database models, typed with SQLAlchemy 2.0."""
+"""The modules' content: every saved revision of their markdown."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
-
-
-def utcnow() -> datetime:
-    """Now, in UTC, for column defaults."""
-    return datetime.now(UTC)
+from ..extensions import db
+from .base import utcnow
 
 
 class ModuleRevision(db.Model):

@@ -1,0 +1,40 @@
+"""The device cookie that brings a phone back to the same participant."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Participant, ParticipantDevice
+
+COOKIE = "kit_device"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 120  # the 4 half-days may spread over a few months
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def participant_for_token(token: str | None) -> Participant | None:
+    """The participant a device token belongs to (only its hash is stored)."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(sa.select(Participant).join(ParticipantDevice)
+                             .where(ParticipantDevice.token_hash == _hash(token)))
+
+
+def bind_device(participant: Participant, token: str | None) -> str:
+    """Attach this phone to the participant; return the token to store in its cookie."""
+    if token and len(token) <= 100:
+        device = db.session.scalar(sa.select(ParticipantDevice).where(ParticipantDevice.token_hash == _hash(token)))
+        if device is not None:
+            device.participant_id = participant.id  # this phone now belongs to someone else of the group
+            db.session.commit()
+            return token
+    token = secrets.token_urlsafe(32)
+    db.session.add(ParticipantDevice(participant_id=participant.id, token_hash=_hash(token)))
+    db.session.commit()
+    return token

@@ -1,0 +1,76 @@
+"""Who is connected right now, kept in the database so that every process agrees.
+
+Each server process is a Worker with a heartbeat. A connection (Presence) counts
+only while its worker's heartbeat is fresh, so a killed process's phones are not
+shown as connected forever.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from ..extensions import db, socketio
+from ..models import Presence, Worker, utcnow
+
+HEARTBEAT_SECONDS = 15
+ALIVE_FOR = timedelta(seconds=3 * HEARTBEAT_SECONDS)
+
+
+def worker_id() -> str:
+    """This process's id, registered with a heartbeat on first use."""
+    ids = current_app.extensions.setdefault("kit_worker", {})
+    if "id" not in ids:
+        ids["id"] = str(uuid.uuid4())
+        _beat(ids["id"])
+        if current_app.config["WORKER_HEARTBEAT"]:
+            socketio.start_background_task(_heartbeat_loop, current_app._get_current_object(), ids["id"])  # type: ignore[attr-defined]
+    return ids["id"]
+
+
+def _beat(wid: str) -> None:
+    if db.session.get(Worker, wid) is None:
+        db.session.add(Worker(id=wid, seen_at=utcnow()))
+    else:
+        db.session.execute(sa.update(Worker).where(Worker.id == wid).values(seen_at=utcnow()))
+    db.session.commit()
+
+
+def _heartbeat_loop(app: Flask, wid: str) -> None:
+    while True:
+        socketio.sleep(HEARTBEAT_SECONDS)
+        with app.app_context():
+            try:
+                _beat(wid)
+            except Exception:  # a busy database must not kill the heartbeat
+                db.session.rollback()
+                app.logger.exception("battement de cœur du processus impossible")
+
+
+def connect(sid: str, session_id: int, participant_id: int) -> None:
+    """Record a participant's open connection."""
+    db.session.merge(Presence(sid=sid, worker_id=worker_id(), session_id=session_id, participant_id=participant_id,
+                              connected_at=utcnow()))
+    db.session.commit()
+
+
+def disconnect(sid: str) -> tuple[int, int] | None:
+    """Forget a connection; return its (session id, participant id)."""
+    presence = db.session.get(Presence, sid)
+    if presence is None:
+        return None
+    found = (presence.session_id, presence.participant_id)
+    db.session.delete(presence)
+    db.session.commit()
+    return found
+
+
+def connected_participants(session_id: int) -> set[int]:
+    """Participants with at least one connection held by a live process."""
+    alive = sa.select(Worker.id).where(Worker.seen_at >= utcnow() - ALIVE_FOR)
+    rows = db.session.scalars(sa.select(Presence.participant_id).distinct()
+                              .where(Presence.session_id == session_id, Presence.worker_id.in_(alive)))
+    return set(rows)

@@ -1,0 +1,223 @@
+"""What can happen in a live session, as plain functions over the database.
+
+Each function checks the session's state, changes it, bumps its version and
+commits, or raises LiveError and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from slides import Deck, Quiz
+
+from ..extensions import db
+from ..models import (
+    Answer,
+    Attendance,
+    QuestionState,
+    SessionQuestion,
+    SessionStatus,
+    TrainingSession,
+    as_utc,
+    utcnow,
+)
+from .codes import new_join_code
+from .errors import LiveError
+
+TIMER_GRACE = timedelta(seconds=2)  # network latency after a countdown reaches zero
+
+
+def start(session: TrainingSession) -> None:
+    """Open the session to the phones: it gets a join code and shows the join slide."""
+    if session.status == SessionStatus.ENDED:
+        raise LiveError("Cette séance est terminée : créez une nouvelle séance.", "terminee")
+    if session.status == SessionStatus.PLANNED:
+        session.status = SessionStatus.LIVE.value
+        session.join_code = new_join_code()
+        session.started_at = utcnow()
+        session.current_slide = 0
+        _bump(session)
+
+
+def end(session: TrainingSession) -> None:
+    """End the session: the join code expires and an open question closes."""
+    if session.status == SessionStatus.ENDED:
+        return
+    if session.current_quiz:
+        question = db.session.get(SessionQuestion, (session.id, session.current_quiz))
+        if question and question.state == QuestionState.OPEN:
+            question.state = QuestionState.CLOSED.value
+            question.closed_at = utcnow()
+    session.status = SessionStatus.ENDED.value
+    session.join_code = None
+    session.ended_at = utcnow()
+    _bump(session)
+
+
+def goto(session: TrainingSession, deck: Deck, number: int) -> None:
+    """Show slide `number` (0 is the join slide). A question already answered leaves the phones."""
+    _require_live(session)
+    if not 0 <= number <= len(deck.slides):
+        raise LiveError(f"Cette diapo n'existe pas : le module en a {len(deck.slides)}.", "diapo_inconnue")
+    session.current_slide = number
+    if session.current_quiz:
+        question = db.session.get(SessionQuestion, (session.id, session.current_quiz))
+        if question is None or question.state != QuestionState.OPEN:
+            session.current_quiz = None
+    _bump(session)
+
+
+def open_question(session: TrainingSession, deck: Deck, number: int) -> None:
+    """Open a question to the phones; the one that was open closes."""
+    _require_live(session)
+    quiz_of(deck, number)
+    question = db.session.get(SessionQuestion, (session.id, number))
+    if question and question.state == QuestionState.REVEALED:
+        raise LiveError("La réponse de cette question a déjà été montrée : on ne peut plus la rouvrir.", "revelee")
+    if session.current_quiz and session.current_quiz != number:
+        previous = db.session.get(SessionQuestion, (session.id, session.current_quiz))
+        if previous and previous.state == QuestionState.OPEN:
+            previous.state = QuestionState.CLOSED.value
+            previous.closed_at = utcnow()
+    if question is None:
+        question = SessionQuestion(session_id=session.id, quiz_number=number, state=QuestionState.OPEN.value,
+                                   opened_at=utcnow())
+        db.session.add(question)
+    else:  # reopened after a close: the answers already given are kept
+        question.state = QuestionState.OPEN.value
+        question.opened_at = utcnow()
+        question.closed_at = None
+    session.current_quiz = number
+    _bump(session)
+
+
+def close_question(session: TrainingSession, deck: Deck, number: int) -> None:
+    """Stop taking answers for a question."""
+    _require_live(session)
+    quiz_of(deck, number)
+    question = db.session.get(SessionQuestion, (session.id, number))
+    if question is None:
+        raise LiveError("Cette question n'a pas été ouverte.", "pas_ouverte")
+    if question.state == QuestionState.OPEN:
+        question.state = QuestionState.CLOSED.value
+        question.closed_at = utcnow()
+        _bump(session)
+
+
+def reveal_question(session: TrainingSession, deck: Deck, number: int) -> None:
+    """Show the results, the right answer and the explanation (closing the question first)."""
+    _require_live(session)
+    quiz_of(deck, number)
+    question = db.session.get(SessionQuestion, (session.id, number))
+    if question is None:
+        raise LiveError("Cette question n'a pas été ouverte.", "pas_ouverte")
+    now = utcnow()
+    if question.state == QuestionState.OPEN:
+        question.closed_at = now
+    if question.state != QuestionState.REVEALED:
+        question.state = QuestionState.REVEALED.value
+        question.revealed_at = now
+    session.current_quiz = number
+    _bump(session)
+
+
+def submit_answer(session_id: int, revision_deck: Deck, participant_id: int, number: int,
+                  choices: Sequence[int], entered_by: str = "phone") -> list[int]:
+    """Record an answer, committed before the caller acknowledges it. Returns the stored choices.
+
+    A participant may change their answer while the question is open.
+    """
+    row = db.session.execute(
+        sa.select(TrainingSession.status, SessionQuestion.state, SessionQuestion.opened_at)
+        .outerjoin(SessionQuestion, sa.and_(SessionQuestion.session_id == TrainingSession.id,
+                                            SessionQuestion.quiz_number == number))
+        .where(TrainingSession.id == session_id)
+    ).one_or_none()
+    if row is None or row.status != SessionStatus.LIVE:
+        raise LiveError("Cette séance n'est pas en cours.", "pas_en_cours")
+    quiz = quiz_of(revision_deck, number)
+    if row.state is None:
+        raise LiveError("Cette question n'est pas encore ouverte.", "pas_ouverte")
+    if row.state != QuestionState.OPEN:
+        raise LiveError("Trop tard : les réponses à cette question sont fermées.", "fermee")
+    if quiz.timer_seconds and utcnow() > as_utc(row.opened_at) + timedelta(seconds=quiz.timer_seconds) + TIMER_GRACE:
+        raise LiveError("Trop tard : le temps de cette question est écoulé.", "temps_ecoule")
+    stored = check_choices(quiz, choices)
+    _upsert_answer(session_id, number, participant_id, stored, entered_by)
+    db.session.commit()
+    return stored
+
+
+def check_choices(quiz: Quiz, choices: Sequence[int]) -> list[int]:
+    """Validate chosen indexes against the question; return them sorted."""
+    unique = sorted(set(choices))
+    if len(unique) != len(choices) or not unique:
+        raise LiveError("Choisissez une réponse.", "choix_invalide")
+    if any(not 0 <= c < len(quiz.choices) for c in unique):
+        raise LiveError("Cette réponse n'existe pas.", "choix_invalide")
+    if not quiz.multiple and len(unique) != 1:
+        raise LiveError("Une seule réponse est possible pour cette question.", "choix_invalide")
+    return unique
+
+
+def _upsert_answer(session_id: int, number: int, participant_id: int, choices: list[int], entered_by: str) -> None:
+    # One statement, atomic under concurrency: the unique constraint decides, not a prior SELECT.
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {"session_id": session_id, "quiz_number": number, "participant_id": participant_id,
+              "choices": ",".join(map(str, choices)), "entered_by": entered_by, "answered_at": utcnow()}
+    statement = dialect.insert(Answer).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["session_id", "quiz_number", "participant_id"],
+        set_={"choices": statement.excluded.choices, "entered_by": statement.excluded.entered_by,
+              "answered_at": statement.excluded.answered_at})
+    db.session.execute(statement)
+
+
+def record_attendance(session_id: int, participant_id: int) -> None:
+    """Mark a participant present at a session when they join (once)."""
+    exists = db.session.scalar(sa.select(Attendance.id).where(Attendance.session_id == session_id,
+                                                              Attendance.participant_id == participant_id))
+    if not exists:
+        db.session.add(Attendance(session_id=session_id, participant_id=participant_id, present=True))
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:  # joined twice at once from two phones: one row is enough
+            db.session.rollback()
+
+
+def answers_of(session_id: int, number: int) -> dict[int, list[int]]:
+    """Every participant's stored answer to a question."""
+    rows = db.session.execute(sa.select(Answer.participant_id, Answer.choices)
+                              .where(Answer.session_id == session_id, Answer.quiz_number == number))
+    return {pid: [int(c) for c in choices.split(",") if c] for pid, choices in rows}
+
+
+def tally(answers: dict[int, list[int]], quiz: Quiz) -> list[int]:
+    """How many participants chose each answer."""
+    counts = [0] * len(quiz.choices)
+    for choices in answers.values():
+        for choice in choices:
+            if 0 <= choice < len(counts):
+                counts[choice] += 1
+    return counts
+
+
+def quiz_of(deck: Deck, number: object) -> Quiz:
+    """The question `number` of the deck, or a LiveError."""
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= len(deck.quizzes):
+        raise LiveError("Cette question n'existe pas dans ce module.", "question_inconnue")
+    return deck.quizzes[number - 1]
+
+
+def _require_live(session: TrainingSession) -> None:
+    if session.status != SessionStatus.LIVE:
+        raise LiveError("Cette séance n'est pas en cours : démarrez-la d'abord.", "pas_en_cours")
+
+
+def _bump(session: TrainingSession) -> None:
+    session.version += 1
+    db.session.commit()

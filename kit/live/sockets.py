@@ -1,0 +1,274 @@
+"""The Socket.IO namespaces of a live session. Protocol: docs/protocol.md.
+
+Handlers validate the payload, call the service, then emit. A refused event
+gets an `error` event and a failed acknowledgement, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request
+from flask import session as connection
+from flask_login import current_user
+from flask_socketio import Namespace, emit, join_room
+
+from slides import Deck
+
+from ..content import deck_by_revision_id
+from ..extensions import db, socketio
+from ..models import Participant, Role, TrainingSession
+from . import presence, service, validation
+from .codes import normalize_code
+from .devices import participant_for_token
+from .errors import LiveError
+from .state import animator_state, participant_state, public_state, roster
+
+ANIMATORS = "/animateur"
+PARTICIPANTS = "/participant"
+EVENTS_PER_SECOND = 10
+
+
+def phones_room(session_id: int) -> str:
+    """Every phone of a session."""
+    return f"s{session_id}"
+
+
+def animators_room(session_id: int) -> str:
+    """Every projector and presenter window of a session."""
+    return f"a{session_id}"
+
+
+def _flood_guard() -> None:
+    """At most EVENTS_PER_SECOND events per connection (kept in the connection itself)."""
+    stamps: deque[float] = connection.setdefault("_stamps", deque(maxlen=EVENTS_PER_SECOND))
+    now = time.monotonic()
+    if len(stamps) == stamps.maxlen and now - stamps[0] < 1:
+        raise LiveError("Trop de messages : attendez une seconde.", "trop_vite")
+    stamps.append(now)
+
+
+def handler(func: Callable[..., dict[str, Any] | None]) -> Callable[..., dict[str, Any]]:
+    """Wrap an event handler: flood guard, French errors, rollback, and an acknowledgement."""
+
+    @functools.wraps(func)
+    def wrapper(self: Namespace, data: object = None) -> dict[str, Any]:
+        try:
+            _flood_guard()
+            result = func(self, data) or {}
+            return {"ok": True, **result}
+        except LiveError as error:
+            db.session.rollback()
+            emit("error", error.payload())
+            return {"ok": False, "error": error.payload()}
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("événement %s refusé", func.__name__)
+            error = LiveError("Un problème est arrivé sur le serveur. Réessayez.", "serveur")
+            emit("error", error.payload())
+            return {"ok": False, "error": error.payload()}
+
+    return wrapper
+
+
+def broadcast(session: TrainingSession, deck: Deck) -> None:
+    """Send the new state to every phone and every animator window of the session."""
+    socketio.emit("state", public_state(session, deck), to=phones_room(session.id), namespace=PARTICIPANTS)
+    socketio.emit("state", animator_state(session, deck), to=animators_room(session.id), namespace=ANIMATORS)
+    refresh_animators(session.id)
+
+
+_pending: set[int] = set()  # per-process throttle only; the data itself is in the database
+
+
+def refresh_animators(session_id: int) -> None:
+    """Send the roster and results to the animators, at most about 4 times a second."""
+    delay = current_app.config["LIVE_REFRESH_SECONDS"]
+    if not delay:  # tests: at once, in the handler
+        _send_to_animators(session_id)
+        return
+    if session_id in _pending:
+        return
+    _pending.add(session_id)
+    socketio.start_background_task(_flush, current_app._get_current_object(), session_id, delay)  # type: ignore[attr-defined]
+
+
+def _flush(app: Any, session_id: int, delay: float) -> None:
+    socketio.sleep(delay)
+    _pending.discard(session_id)
+    with app.app_context():
+        try:
+            _send_to_animators(session_id)
+        except Exception:
+            app.logger.exception("rafraîchissement des animateurs impossible")
+        finally:
+            db.session.remove()
+
+
+def _send_to_animators(session_id: int) -> None:
+    session = db.session.get(TrainingSession, session_id)
+    if session is not None:
+        deck = deck_by_revision_id(session.revision_id)
+        socketio.emit("state", animator_state(session, deck), to=animators_room(session_id), namespace=ANIMATORS)
+        socketio.emit("roster", {"session": session_id, "participants": roster(session)},
+                      to=animators_room(session_id), namespace=ANIMATORS)
+
+
+class AnimatorNamespace(Namespace):
+    """The projector and presenter windows, and the animator's phone used as a remote."""
+
+    def on_connect(self, auth: object = None) -> None:
+        """Sent by an animator window with `{"session": id}`; refused unless it is their session."""
+        if not current_user.is_authenticated:
+            raise ConnectionRefusedError("Connectez-vous pour animer une séance.")
+        session_id = auth.get("session") if isinstance(auth, dict) else None
+        if not isinstance(session_id, int) or isinstance(session_id, bool):
+            raise ConnectionRefusedError("Séance inconnue.")
+        session = db.session.get(TrainingSession, session_id)
+        if session is None or not _may_drive(session):
+            raise ConnectionRefusedError("Cette séance n'est pas la vôtre.")
+        connection["session_id"] = session.id
+        join_room(animators_room(session.id))
+        deck = deck_by_revision_id(session.revision_id)
+        emit("state", animator_state(session, deck))
+        emit("roster", {"session": session.id, "participants": roster(session)})
+
+    def _session(self) -> tuple[TrainingSession, Deck]:
+        session = db.session.get(TrainingSession, connection.get("session_id"))
+        if session is None or not current_user.is_authenticated or not _may_drive(session):
+            raise LiveError("Cette séance n'est pas la vôtre.", "interdit")
+        return session, deck_by_revision_id(session.revision_id)
+
+    @handler
+    def on_goto(self, data: object) -> dict[str, Any]:
+        """`{"slide": n}` from an animator window: every window and phone moves to slide n."""
+        data = validation.payload(data, {"slide"})
+        session, deck = self._session()
+        service.goto(session, deck, validation.integer(data, "slide", 0, len(deck.slides), "Cette diapo"))
+        broadcast(session, deck)
+        return {"version": session.version}
+
+    @handler
+    def on_question(self, data: object) -> dict[str, Any]:
+        """`{"action": "open"|"close"|"reveal", "quiz": n}`: drive a question."""
+        data = validation.payload(data, {"action", "quiz"})
+        action = validation.choice_of(data, "action", ("open", "close", "reveal"))
+        session, deck = self._session()
+        number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
+        {"open": service.open_question, "close": service.close_question,
+         "reveal": service.reveal_question}[action](session, deck, number)
+        broadcast(session, deck)
+        return {"version": session.version}
+
+    @handler
+    def on_answer_for(self, data: object) -> dict[str, Any]:
+        """`{"participant": id, "quiz": n, "choices": [...]}`: an answer given aloud, entered by the animator."""
+        data = validation.payload(data, {"participant", "quiz", "choices"})
+        session, deck = self._session()
+        participant_id = validation.integer(data, "participant", 1, 2**31, "Ce participant")
+        participant = db.session.get(Participant, participant_id)
+        if participant is None or participant.group_id != session.group_id:
+            raise LiveError("Ce participant n'est pas dans le groupe de cette séance.", "hors_groupe")
+        number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
+        stored = service.submit_answer(session.id, deck, participant.id, number, validation.choices(data),
+                                       entered_by="animator")
+        service.record_attendance(session.id, participant.id)
+        refresh_animators(session.id)
+        return {"choices": stored}
+
+    @handler
+    def on_black(self, data: object) -> dict[str, Any]:
+        """`{"on": true|false}`: black out the projector (animator windows only)."""
+        data = validation.payload(data, {"on"})
+        session, _deck = self._session()
+        on = validation.boolean(data, "on")
+        emit("black", {"on": on}, to=animators_room(session.id), include_self=False)
+        return {"on": on}
+
+    @handler
+    def on_sync(self, data: object) -> dict[str, Any]:
+        """`{}`: ask for the whole state again (after a reconnection)."""
+        validation.payload(data, set())
+        session, deck = self._session()
+        refresh_animators(session.id)
+        return {"state": animator_state(session, deck)}
+
+
+def _may_drive(session: TrainingSession) -> bool:
+    """Only the session's own animator (or an admin) drives it."""
+    return session.animator_id == current_user.id or current_user.role == Role.ADMIN
+
+
+class ParticipantNamespace(Namespace):
+    """The participants' phones."""
+
+    def on_connect(self, auth: object = None) -> None:
+        """Sent by a phone with `{"code": "123456"}` and its device cookie; refused otherwise."""
+        code = normalize_code(auth.get("code")) if isinstance(auth, dict) else None
+        if code is None:
+            raise ConnectionRefusedError("Code de séance incorrect.")
+        session = db.session.scalar(db.select(TrainingSession).where(TrainingSession.join_code == code))
+        if session is None:
+            raise ConnectionRefusedError("Cette séance est terminée ou le code est incorrect.")
+        participant = participant_for_token(request.cookies.get("kit_device"))
+        if participant is None or participant.group_id != session.group_id:
+            raise ConnectionRefusedError("Choisissez d'abord votre prénom sur la page de la séance.")
+        connection["session_id"] = session.id
+        connection["participant_id"] = participant.id
+        join_room(phones_room(session.id))
+        presence.connect(request.sid, session.id, participant.id)  # type: ignore[attr-defined]
+        service.record_attendance(session.id, participant.id)
+        deck = deck_by_revision_id(session.revision_id)
+        emit("state", participant_state(session, deck, participant.id))
+        refresh_animators(session.id)
+
+    def on_disconnect(self, reason: object = None) -> None:
+        """A phone slept, lost the Wi-Fi or closed the page."""
+        try:
+            found = presence.disconnect(request.sid)  # type: ignore[attr-defined]
+            if found:
+                refresh_animators(found[0])
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("déconnexion mal enregistrée")
+
+    def _ids(self) -> tuple[int, int]:
+        session_id, participant_id = connection.get("session_id"), connection.get("participant_id")
+        if not session_id or not participant_id:
+            raise LiveError("Reconnectez-vous à la séance.", "non_connecte")
+        return session_id, participant_id
+
+    @handler
+    def on_answer(self, data: object) -> dict[str, Any]:
+        """`{"quiz": n, "choices": [i, ...]}` from a phone; acknowledged once committed."""
+        data = validation.payload(data, {"quiz", "choices"})
+        session_id, participant_id = self._ids()
+        revision_id = db.session.scalar(db.select(TrainingSession.revision_id)
+                                        .where(TrainingSession.id == session_id))
+        deck = deck_by_revision_id(revision_id) if revision_id else None
+        if deck is None:
+            raise LiveError("Cette séance n'existe plus.", "pas_en_cours")
+        number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
+        stored = service.submit_answer(session_id, deck, participant_id, number, validation.choices(data))
+        refresh_animators(session_id)
+        return {"quiz": number, "choices": stored}
+
+    @handler
+    def on_sync(self, data: object) -> dict[str, Any]:
+        """`{}`: the whole state again, with this phone's own answer."""
+        validation.payload(data, set())
+        session_id, participant_id = self._ids()
+        session = db.session.get(TrainingSession, session_id)
+        if session is None:
+            raise LiveError("Cette séance n'existe plus.", "pas_en_cours")
+        return {"state": participant_state(session, deck_by_revision_id(session.revision_id), participant_id)}
+
+
+def init_sockets() -> None:
+    """Register the namespaces on the Socket.IO server."""
+    socketio.on_namespace(AnimatorNamespace(ANIMATORS))
+    socketio.on_namespace(ParticipantNamespace(PARTICIPANTS))

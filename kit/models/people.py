@@ -1,0 +1,112 @@
+"""Structures, accounts, training groups and their participants."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .base import utcnow
+
+SIAE_KINDS = ("ACI", "AI", "EI", "ETTI", "GEIQ")
+
+
+class Role(enum.StrEnum):
+    """What an account may do: admin (content team), coordinator (a region), animator."""
+
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    ANIMATOR = "animator"
+
+
+class Siae(db.Model):
+    """A structure of the insertion sector that employs the participants and animators."""
+
+    __tablename__ = "siae"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160))
+    region: Mapped[str] = mapped_column(sa.String(80), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))
+
+
+class User(UserMixin, db.Model):
+    """An account: an animator, a coordinator or an admin. Participants have none."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[str] = mapped_column(sa.String(16), default=Role.ANIMATOR.value)
+    siae_id: Mapped[int | None] = mapped_column(sa.ForeignKey("siae.id"), index=True)
+    region: Mapped[str | None] = mapped_column(sa.String(80))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    siae: Mapped[Siae | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash, never the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+
+class TrainingGroup(db.Model):
+    """The participants of an SIAE who follow the 4 half-days together."""
+
+    __tablename__ = "training_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    siae_id: Mapped[int | None] = mapped_column(sa.ForeignKey("siae.id"), index=True)
+    animator_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    animator: Mapped[User] = relationship()
+    siae: Mapped[Siae | None] = relationship()
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="group", order_by="Participant.nickname", cascade="all, delete-orphan")
+
+
+class Participant(db.Model):
+    """A member of a group: a nickname and an avatar, nothing personal."""
+
+    __tablename__ = "participant"
+    __table_args__ = (sa.UniqueConstraint("group_id", "nickname_key", name="uq_participant_nickname"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("training_group.id", ondelete="CASCADE"), index=True)
+    nickname: Mapped[str] = mapped_column(sa.String(30))
+    # The nickname folded (case, accents, spaces), so "Léa" and "lea " are one person.
+    nickname_key: Mapped[str] = mapped_column(sa.String(30))
+    avatar: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    group: Mapped[TrainingGroup] = relationship(back_populates="participants")
+
+
+class ParticipantDevice(db.Model):
+    """A phone that identified as a participant: the hash of its cookie token."""
+
+    __tablename__ = "participant_device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    participant: Mapped[Participant] = relationship()

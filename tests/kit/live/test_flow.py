@@ -1,0 +1,106 @@
+"""A whole question, from opening to reveal, through the Socket.IO test clients."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kit.extensions import db
+from kit.models import Answer, Attendance
+
+from .conftest import Live, events, last_state
+
+A, P = "/animateur", "/participant"
+
+
+def test_phone_gets_the_state_at_connection(live: Live) -> None:
+    phone = live.phone("Awa")
+    assert phone.is_connected(P)
+    state = last_state(phone, P)
+    assert state["session"] == live.session_id
+    assert state["slide"]["number"] == 0 and state["slide"]["kind"] == "accueil"
+    assert state["question"] is None
+
+
+def test_joining_records_attendance_and_the_roster(live: Live) -> None:
+    animator = live.animator()
+    events(animator, "roster", A)
+    live.phone("Awa")
+    roster = events(animator, "roster", A)[-1]["participants"]
+    awa = next(p for p in roster if p["nickname"] == "Awa")
+    assert awa["connected"] and awa["present"]
+    assert not next(p for p in roster if p["nickname"] == "Bruno")["connected"]
+    with live.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
+
+
+def test_goto_moves_every_window_and_phone(live: Live) -> None:
+    animator, other_window, phone = live.animator(), live.animator(), live.phone("Bruno")
+    ack = animator.emit("goto", {"slide": 5}, namespace=A, callback=True)
+    assert ack["ok"]
+    assert last_state(other_window, A)["slide"]["number"] == 5
+    phone_state = last_state(phone, P)
+    assert phone_state["slide"]["number"] == 5
+    assert phone_state["version"] == ack["version"]
+
+
+def test_a_whole_quiz(live: Live) -> None:
+    number = live.quiz_number("unique")
+    quiz = live.deck.quizzes[number - 1]
+    right, wrong = quiz.correct[0], (quiz.correct[0] + 1) % len(quiz.choices)
+    animator = live.animator()
+    awa, bruno = live.phone("Awa"), live.phone("Bruno")
+
+    assert animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)["ok"]
+    opened = last_state(awa, P)["question"]
+    assert opened["state"] == "open" and opened["number"] == number
+    assert "key" not in opened and "tally" not in opened  # no key before the reveal
+    assert "correct" not in repr(opened) and "explanation" not in repr(opened)
+
+    assert awa.emit("answer", {"quiz": number, "choices": [wrong]}, namespace=P, callback=True) == {
+        "ok": True, "quiz": number, "choices": [wrong]}
+    # Changing one's mind while the question is open replaces the answer.
+    assert awa.emit("answer", {"quiz": number, "choices": [right]}, namespace=P, callback=True)["ok"]
+    assert bruno.emit("answer", {"quiz": number, "choices": [wrong]}, namespace=P, callback=True)["ok"]
+    progress = last_state(animator, A)["question"]
+    assert progress["answered"] == 2 and sum(progress["tally"]) == 2
+
+    assert animator.emit("question", {"action": "close", "quiz": number}, namespace=A, callback=True)["ok"]
+    late = bruno.emit("answer", {"quiz": number, "choices": [right]}, namespace=P, callback=True)
+    assert late["ok"] is False and late["error"]["code"] == "fermee"
+    assert "Trop tard" in late["error"]["message"]
+
+    assert animator.emit("question", {"action": "reveal", "quiz": number}, namespace=A, callback=True)["ok"]
+    revealed = last_state(awa, P)["question"]
+    assert revealed["state"] == "revealed"
+    assert revealed["key"]["correct"] == list(quiz.correct)
+    assert revealed["tally"][right] == 1 and revealed["tally"][wrong] == 1
+    with live.app.app_context():
+        stored = dict(db.session.execute(sa.select(Answer.participant_id, Answer.choices)).all())
+    assert sorted(stored.values()) == sorted([str(right), str(wrong)])
+
+
+def test_reconnecting_phone_gets_its_own_answer(live: Live) -> None:
+    number = live.quiz_number()
+    animator = live.animator()
+    animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)
+    phone = live.phone("Chloé")
+    phone.emit("answer", {"quiz": number, "choices": [0]}, namespace=P, callback=True)
+    phone.disconnect(namespace=P)
+    again = live.phone("Chloé")
+    question = last_state(again, P)["question"]
+    assert question["state"] == "open" and question["my_answer"] == [0]
+
+
+def test_the_animator_enters_an_answer_given_aloud(live: Live) -> None:
+    number = live.quiz_number()
+    animator = live.animator()
+    animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)
+    roster = events(animator, "roster", A)[-1]["participants"]
+    bruno = next(p["id"] for p in roster if p["nickname"] == "Bruno")
+    ack = animator.emit("answer_for", {"participant": bruno, "quiz": number, "choices": [1]}, namespace=A,
+                        callback=True)
+    assert ack == {"ok": True, "choices": [1]}
+    with live.app.app_context():
+        answer = db.session.scalar(sa.select(Answer))
+        assert (answer.participant_id, answer.entered_by, answer.choices) == (bruno, "animator", "1")
+        assert db.session.scalar(sa.select(Attendance.participant_id)) == bruno
