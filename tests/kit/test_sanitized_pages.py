@@ -19,8 +19,8 @@ OUR_SCRIPTS = re.compile(r'<script src="/static/js/[\w.]+\.js"></script>')
 def test_hostile_module_pages_are_safe(app: Flask, page: str) -> None:
     text = hostile_module()
     with app.app_context():
-        db.session.add(ModuleRevision(slug="hostile", source=text, source_hash=hashlib.sha256(text.encode()).hexdigest(),
-                                      published=True))
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        db.session.add(ModuleRevision(slug="hostile", source=text, source_hash=digest, published=True))
         db.session.commit()
     response = app.test_client().get(f"/modules/hostile{page}")
     assert response.status_code == 200
