@@ -20,6 +20,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED: bool = True
     # Where phones reach this server, e.g. "http://192.168.1.20:5000"; found from the LAN when empty.
     JOIN_BASE_URL: str | None = os.environ.get("JOIN_BASE_URL")
+    PASSWORD_HASH_METHOD: str = "scrypt"
     GROUP_MAX_PARTICIPANTS: int = int(os.environ.get("GROUP_MAX_PARTICIPANTS", "30"))
     SOCKETIO_ASYNC_MODE: str | None = os.environ.get("SOCKETIO_ASYNC_MODE")  # gevent when installed
     LIVE_REFRESH_SECONDS: float = 0.25  # how often, at most, the animators' roster is refreshed

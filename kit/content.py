@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 from slides import Deck, DeckError, SourceError, compile_deck, compile_file
 
@@ -37,36 +37,39 @@ def images_dir() -> Path:
 def _image_url(name: str) -> str | None:
     if not (images_dir() / name).is_file():
         return None
-    return url_for("decks.image", name=name)
+    # Outside a request (CLI), the app is assumed to be served at the root.
+    return url_for("decks.image", name=name) if has_request_context() else f"/modules/images/{name}"
 
 
 _DECKS_KEPT = 64
+# Decks by the hash of their markdown: the same text compiles to the same deck, in any app.
+_decks: dict[str, Deck] = {}
 
 
-def _deck_cache() -> dict[int, Deck]:
-    # One cache per app: revision ids are unique within one database only.
-    return current_app.extensions.setdefault("kit_decks", {})
+def _revision_hashes() -> dict[int, str]:
+    # Per app: revision ids are unique within one database only, and revisions never change.
+    return current_app.extensions.setdefault("kit_revision_hashes", {})
 
 
 def deck_for(revision: ModuleRevision) -> Deck:
-    """The compiled deck of a revision.
-
-    Revisions are immutable, so the id is a safe cache key in every process; the
-    hot paths (phones' answers) never reload nor recompile the markdown.
-    """
-    decks = _deck_cache()
-    deck = decks.get(revision.id)
+    """The compiled deck of a revision, compiled once per distinct text."""
+    _revision_hashes()[revision.id] = revision.source_hash
+    deck = _decks.get(revision.source_hash)
     if deck is None:
         deck = compile_deck(revision.source, f"modules/{revision.slug}.md", image_url=_image_url)
-        if len(decks) >= _DECKS_KEPT:
-            decks.pop(next(iter(decks)))
-        decks[revision.id] = deck
+        if len(_decks) >= _DECKS_KEPT:
+            _decks.pop(next(iter(_decks)))
+        _decks[revision.source_hash] = deck
     return deck
 
 
 def deck_by_revision_id(revision_id: int) -> Deck:
-    """The compiled deck of a revision given its id, loading its text only when not cached."""
-    deck = _deck_cache().get(revision_id)
+    """The compiled deck of a revision given its id.
+
+    The hot path (a phone's answer) neither reloads nor recompiles the markdown.
+    """
+    digest = _revision_hashes().get(revision_id)
+    deck = _decks.get(digest) if digest else None
     if deck is None:
         revision = db.session.get(ModuleRevision, revision_id)
         if revision is None:

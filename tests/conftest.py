@@ -29,6 +29,7 @@ TEST_CONFIG = {
     "SOCKETIO_ASYNC_MODE": "threading",
     "LIVE_REFRESH_SECONDS": 0,  # roster and results are sent at once, inside the handler
     "WORKER_HEARTBEAT": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast: tests hash passwords often
 }
 
 
