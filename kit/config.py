@@ -18,12 +18,14 @@ class Config:
     MODULES_DIR: str = os.environ.get("MODULES_DIR", str(Path(__file__).resolve().parent.parent / "modules"))
     RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED: bool = True
+    RATELIMIT_ENABLED: bool = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
     # Where phones reach this server, e.g. "http://192.168.1.20:5000"; found from the LAN when empty.
     JOIN_BASE_URL: str | None = os.environ.get("JOIN_BASE_URL")
     PASSWORD_HASH_METHOD: str = "scrypt"
     GROUP_MAX_PARTICIPANTS: int = int(os.environ.get("GROUP_MAX_PARTICIPANTS", "30"))
     SOCKETIO_ASYNC_MODE: str | None = os.environ.get("SOCKETIO_ASYNC_MODE")  # gevent when installed
-    LIVE_REFRESH_SECONDS: float = 0.25  # how often, at most, the animators' roster is refreshed
+    # How often, at most, the animators' roster and results are refreshed while answers arrive.
+    LIVE_REFRESH_SECONDS: float = float(os.environ.get("LIVE_REFRESH_SECONDS", "0.25"))
     WORKER_HEARTBEAT: bool = True
     SOCKETIO_CORS_ORIGINS: str | list[str] | None = None  # same origin only
     SESSION_COOKIE_SAMESITE: str = "Lax"

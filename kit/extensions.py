@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, Response
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -72,3 +72,23 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
+    # Registered after Compress, so it runs before it (Flask runs after_request handlers in reverse).
+    app.after_request(_read_small_files)
+
+
+def _read_small_files(response: Response) -> Response:
+    """Read small static files into memory, so that Flask-Compress gzips them whole.
+
+    Compressing them as streams would leave their files open; these are a few kilobytes.
+    """
+    if response.direct_passthrough and response.content_length and response.content_length <= 512 * 1024:
+        body = response.response
+        try:
+            data = b"".join(body)  # type: ignore[arg-type]
+        finally:
+            close = getattr(body, "close", None)
+            if close:
+                close()
+        response.direct_passthrough = False
+        response.set_data(data)
+    return response

@@ -16,7 +16,9 @@ from werkzeug.serving import make_server
 
 from kit import create_app
 from kit.content import import_files
+from kit.demo import create_demo
 from kit.extensions import db
+from tests.servers import AppServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,3 +95,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_database: Path)
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def app_server(tmp_path: Path, seeded_database: Path) -> Iterator[AppServer]:
+    """A real gevent server (run.py) on 127.0.0.1 with the demo animator, group and session."""
+    database = tmp_path / "server.sqlite3"
+    shutil.copyfile(seeded_database, database)
+    app = make_app(database)
+    with app.app_context():
+        create_demo()
+        db.engine.dispose()
+    server = AppServer(database, free_port(), tmp_path / "server.log").start()
+    yield server
+    server.stop()

@@ -25,12 +25,13 @@ def first_slide(kind: str) -> int:
     return next(s.number for s in deck.slides if s.kind == kind and (s.quiz is None or not s.quiz.is_poll))
 
 
+QUIZ = first_slide("quiz")
 PAGES = {
     "catalogue": "/",
     "module": f"/modules/{SLUG}",
     "projection-contenu": f"/modules/{SLUG}/projection/2",
-    "projection-quiz": f"/modules/{SLUG}/projection/{first_slide('quiz')}",
-    "presentateur": f"/modules/{SLUG}/presentateur/{first_slide('quiz')}",
+    "projection-quiz": f"/modules/{SLUG}/projection/{QUIZ}",
+    "presentateur": f"/modules/{SLUG}/presentateur/{QUIZ}",
     "fiche": f"/modules/{SLUG}/fiche",
     "trame": f"/modules/{SLUG}/trame",
 }

@@ -183,7 +183,7 @@ def test_the_key_check_catches_a_leak(page: Page, live_server: str, deck: Deck) 
 def test_screenshots(page: Page, live_server: str, deck: Deck, artifacts: Path) -> None:
     """Screenshots of a content, an image, a quiz and an activity slide, and of the presenter, to look at."""
     shots = {
-        "contenu": first_slide(deck, "contenu") + 1,
+        "contenu": next(s.number for s in deck.slides if s.kind == "contenu" and not s.style),
         "contenu-image": next(s.number for s in deck.slides if s.kind == "contenu" and "<img" in s.html),
         "quiz": first_slide(deck, "quiz", poll=False),
         "sondage": first_slide(deck, "quiz", poll=True),

@@ -1,0 +1,61 @@
+"""Real Kit Animateur servers (run.py, gevent) in subprocesses on 127.0.0.1, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class AppServer:
+    """A running `python run.py` on a port of 127.0.0.1, with its own database."""
+
+    database: Path
+    port: int
+    log: Path
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """Its base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> AppServer:
+        """Start it and wait until it answers."""
+        env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), "SECRET_KEY": "test-secret",
+               "DATABASE_URL": f"sqlite:///{self.database}", "RATELIMIT_ENABLED": "false",
+               "JOIN_BASE_URL": self.url, **self.env}
+        env.pop("FLASK_APP", None)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
+
+    def stop(self, kill: bool = False) -> None:
+        """Stop it (SIGKILL if asked, to simulate a crash)."""
+        if self.process and self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
