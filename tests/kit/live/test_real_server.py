@@ -1,0 +1,166 @@
+"""A real gevent server on 127.0.0.1 and real python-socketio clients: join, answer, drop, restart."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import socketio
+
+from kit.demo import DEMO_EMAIL, DEMO_PASSWORD
+from tests.servers import AppServer
+from tests.web import WebClient
+
+
+class Client:
+    """A Socket.IO client that records the states it receives."""
+
+    def __init__(self, server: AppServer, namespace: str, auth: dict[str, Any], cookie: str) -> None:
+        self.namespace = namespace
+        self.states: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+        self.changed = threading.Condition()
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio.on("state", self._on_state, namespace=namespace)
+        self.sio.on("connect_error", lambda data: self.errors.append(str(data)), namespace=namespace)
+        self.sio.connect(server.url, namespaces=[namespace], auth=auth, headers={"Cookie": cookie},
+                         transports=["websocket"], wait_timeout=10)
+
+    def _on_state(self, state: dict[str, Any]) -> None:
+        with self.changed:
+            self.states.append(state)
+            self.changed.notify_all()
+
+    def wait_for(self, check: Callable[[dict[str, Any]], bool], timeout: float = 15, after: int = 0
+                 ) -> dict[str, Any]:
+        """The latest state received after the first `after` ones (or to come) for which `check` holds."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                for state in reversed(self.states[after:]):
+                    if check(state):
+                        return state
+                left = deadline - time.monotonic()
+                assert left > 0, f"no matching state; last: {self.states[-1:]}; errors: {self.errors}"
+                self.changed.wait(left)
+
+    def call(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Emit and wait for the acknowledgement."""
+        return self.sio.call(event, payload, namespace=self.namespace, timeout=10)
+
+    def wait_connected(self, timeout: float = 15) -> None:
+        """Wait until the client has (re)connected its namespace."""
+        deadline = time.monotonic() + timeout
+        while self.namespace not in self.sio.namespaces:
+            assert time.monotonic() < deadline, f"not reconnected: {self.errors}"
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        """Disconnect."""
+        self.sio.disconnect()
+
+
+def stored_answers(server: AppServer) -> dict[str, str]:
+    """Answers in the server's database, by nickname."""
+    with sqlite3.connect(server.database) as db:
+        return dict(db.execute("SELECT p.nickname, a.choices FROM answer a JOIN participant p "
+                               "ON p.id = a.participant_id"))
+
+
+@pytest.fixture
+def started(app_server: AppServer) -> Iterator[tuple[AppServer, WebClient, int, str]]:
+    """The demo session, started by the demo animator over HTTP."""
+    animator = WebClient(app_server.url)
+    animator.login(DEMO_EMAIL, DEMO_PASSWORD)
+    session_id = int(re.search(r"/animateur/seances/(\d+)", animator.get("/animateur/").text).group(1))
+    page = f"/animateur/seances/{session_id}"
+    assert animator.submit(page, page + "/demarrer", {}).status_code == 302
+    code = re.search(r'class="code">(\d{3}) (\d{3})<', animator.get(page).text)
+    yield app_server, animator, session_id, code.group(1) + code.group(2)
+
+
+def phone(server: AppServer, code: str, nickname: str) -> Client:
+    """A participant who joins over HTTP, then connects."""
+    web = WebClient(server.url)
+    web.join(code, nickname)
+    return Client(server, "/participant", {"code": code}, web.cookie_header())
+
+
+def test_join_answer_and_reveal(started: tuple[AppServer, WebClient, int, str]) -> None:
+    server, animator_web, session_id, code = started
+    animator = Client(server, "/animateur", {"session": session_id}, animator_web.cookie_header())
+    awa, bruno = phone(server, code, "Awa"), phone(server, code, "Bruno")
+    try:
+        assert animator.call("question", {"action": "open", "quiz": 2})["ok"]
+        for p in (awa, bruno):
+            p.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
+        assert awa.call("answer", {"quiz": 2, "choices": [0]}) == {"ok": True, "quiz": 2, "choices": [0]}
+        assert bruno.call("answer", {"quiz": 2, "choices": [1]})["ok"]
+        # Acknowledged means committed: the database has them already.
+        assert stored_answers(server) == {"Awa": "0", "Bruno": "1"}
+        animator.wait_for(lambda s: (s["question"] or {}).get("answered") == 2)
+        assert animator.call("question", {"action": "reveal", "quiz": 2})["ok"]
+        revealed = awa.wait_for(lambda s: (s["question"] or {}).get("state") == "revealed")
+        assert "key" in revealed["question"] and revealed["question"]["tally"][:2] == [1, 1]
+    finally:
+        for client in (animator, awa, bruno):
+            client.close()
+
+
+def test_a_dropped_phone_comes_back_with_its_answer(started: tuple[AppServer, WebClient, int, str]) -> None:
+    server, animator_web, session_id, code = started
+    animator = Client(server, "/animateur", {"session": session_id}, animator_web.cookie_header())
+    web = WebClient(server.url)
+    web.join(code, "Chloé")
+    first = Client(server, "/participant", {"code": code}, web.cookie_header())
+    try:
+        animator.call("question", {"action": "open", "quiz": 2})
+        first.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
+        assert first.call("answer", {"quiz": 2, "choices": [2]})["ok"]
+        first.close()  # the phone slept, or the page was reloaded
+        animator.call("goto", {"slide": 4})
+        again = Client(server, "/participant", {"code": code}, web.cookie_header())
+        state = again.wait_for(lambda s: s["slide"]["number"] == 4)
+        assert state["question"]["state"] == "open" and state["question"]["my_answer"] == [2]
+        again.close()
+    finally:
+        animator.close()
+
+
+@pytest.mark.parametrize("crash", [False, True], ids=["restart", "crash"])
+def test_server_restart_in_the_middle_of_a_question(started: tuple[AppServer, WebClient, int, str],
+                                                     crash: bool) -> None:
+    server, animator_web, session_id, code = started
+    animator = Client(server, "/animateur", {"session": session_id}, animator_web.cookie_header())
+    phones = [phone(server, code, name) for name in ("Awa", "Bruno", "Chloé")]
+    try:
+        animator.call("goto", {"slide": 9})
+        animator.call("question", {"action": "open", "quiz": 2})
+        for index, p in enumerate(phones[:2]):
+            p.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
+            assert p.call("answer", {"quiz": 2, "choices": [index]})["ok"]
+        before = stored_answers(server)
+        seen = [len(p.states) for p in phones]
+
+        server.stop(kill=crash)
+        server.start()
+
+        # Every client reconnects by itself and gets the session where it was.
+        for index, p in enumerate(phones):
+            state = p.wait_for(lambda s: s["slide"]["number"] == 9 and (s["question"] or {}).get("state") == "open",
+                               after=seen[index])
+            assert state["question"]["my_answer"] == ([index] if index < 2 else None)
+        assert stored_answers(server) == before
+        for client in (animator, *phones):
+            client.wait_connected()
+        assert phones[2].call("answer", {"quiz": 2, "choices": [2]})["ok"]
+        assert stored_answers(server) == {**before, "Chloé": "2"}
+        assert animator.call("question", {"action": "reveal", "quiz": 2})["ok"]
+    finally:
+        for client in (animator, *phones):
+            client.close()
