@@ -9,13 +9,14 @@ import segno
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from .content import Module, deck_for, published_module, published_modules
 from .extensions import db
+from .forms import Form
 from .join import AVATARS, nickname_key
 from .live import service
 from .live.errors import LiveError
@@ -32,21 +33,21 @@ def _signed_in() -> None:
     """Every page of the animator's space needs a signed-in account."""
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     """A training group's name."""
 
     name = StringField("Nom du groupe", validators=[DataRequired("Donnez un nom au groupe."),
                                                     Length(max=120, message="120 caractères au plus.")])
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(Form):
     """A participant added by the animator (for someone without a phone, say)."""
 
     nickname = StringField("Prénom ou surnom", validators=[DataRequired("Écrivez un prénom ou un surnom."),
                                                            Length(max=20, message="20 caractères au plus.")])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """A half-day: a group, a module, a date."""
 
     group = SelectField("Groupe", coerce=int, validate_choice=True)
@@ -127,8 +128,8 @@ def new_session() -> str | Response:
     form = SessionForm()
     groups = _own_groups()
     modules = published_modules()
-    form.group.choices = [(g.id, g.name) for g in groups]
-    form.module.choices = [(m.slug, f"{m.deck.meta.number}. {m.deck.meta.title}") for m in modules]
+    form.group.choices = [SelectChoice(g.id, g.name) for g in groups]
+    form.module.choices = [SelectChoice(m.slug, f"{m.deck.meta.number}. {m.deck.meta.title}") for m in modules]
     if request.method == "GET" and request.args.get("groupe", "").isdigit():
         form.group.data = int(request.args["groupe"])
     if not groups:

@@ -7,12 +7,12 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from .extensions import db, limiter, login_manager
+from .forms import Form
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -24,7 +24,7 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail and password."""
 
     email = EmailField("Adresse e-mail", validators=[

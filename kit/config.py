@@ -28,6 +28,7 @@ class Config:
     LIVE_REFRESH_SECONDS: float = float(os.environ.get("LIVE_REFRESH_SECONDS", "0.25"))
     WORKER_HEARTBEAT: bool = True
     SOCKETIO_CORS_ORIGINS: str | list[str] | None = None  # same origin only
+    WTF_I18N_ENABLED: bool = False  # WTForms' own French translations (kit.forms.Form), no Babel needed
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_HTTPONLY: bool = True
     REMEMBER_COOKIE_SAMESITE: str = "Lax"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -18,11 +19,18 @@ MESSAGES = {
 }
 
 
+CSRF_MESSAGE = ("Le jeton de sécurité du formulaire manque ou a expiré. Rechargez la page, "
+                "puis envoyez de nouveau le formulaire.")
+
+
 def render_error(error: HTTPException) -> tuple[object, int]:
     """Render an HTTP error as a French page, or as JSON when JSON is asked for."""
     code = error.code or 500
     title, default = MESSAGES.get(code, (error.name, "Une erreur est survenue."))
-    message = error.description if code not in (500,) and _is_french(error) else default
+    if isinstance(error, CSRFError):
+        message = CSRF_MESSAGE
+    else:
+        message = error.description if code not in (500,) and _is_french(error) else default
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, message=message, status=code), code
     return render_template("errors/error.html", code=code, title=title, message=message), code

@@ -10,12 +10,12 @@ import unicodedata
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from .extensions import db, limiter
+from .forms import Form
 from .live.codes import normalize_code
 from .live.devices import COOKIE, COOKIE_MAX_AGE, bind_device, participant_for_token
 from .models import Participant, SessionStatus, TrainingSession
@@ -34,13 +34,13 @@ def nickname_key(nickname: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))[:30]
 
 
-class NewParticipantForm(FlaskForm):
+class NewParticipantForm(Form):
     """A first name or a nickname, and an avatar."""
 
     nickname = StringField("Votre prénom ou surnom", validators=[
         DataRequired("Écrivez votre prénom ou un surnom."),
         Length(min=1, max=20, message="Écrivez 20 lettres au plus.")])
-    avatar = RadioField("Choisissez une image", choices=[(a, a) for a in AVATARS],
+    avatar = RadioField("Choisissez une image", choices=list(AVATARS),
                         validators=[DataRequired("Choisissez une image.")])
 
     def validate_nickname(self, field: StringField) -> None:
