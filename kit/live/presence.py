@@ -18,6 +18,7 @@ from ..models import Presence, Worker, utcnow
 
 HEARTBEAT_SECONDS = 15
 ALIVE_FOR = timedelta(seconds=3 * HEARTBEAT_SECONDS)
+FORGET_AFTER = timedelta(minutes=10)
 
 
 def worker_id() -> str:
@@ -36,6 +37,10 @@ def _beat(wid: str) -> None:
         db.session.add(Worker(id=wid, seen_at=utcnow()))
     else:
         db.session.execute(sa.update(Worker).where(Worker.id == wid).values(seen_at=utcnow()))
+    # Forget the connections of processes that are gone (killed, or restarted under a new id).
+    dead = sa.select(Worker.id).where(Worker.seen_at < utcnow() - FORGET_AFTER)
+    db.session.execute(sa.delete(Presence).where(Presence.worker_id.in_(dead)))
+    db.session.execute(sa.delete(Worker).where(Worker.seen_at < utcnow() - FORGET_AFTER))
     db.session.commit()
 
 
