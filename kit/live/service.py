@@ -97,11 +97,7 @@ def open_question(session: TrainingSession, deck: Deck, number: int) -> None:
 
 def close_question(session: TrainingSession, deck: Deck, number: int) -> None:
     """Stop taking answers for a question."""
-    _require_live(session)
-    quiz_of(deck, number)
-    question = db.session.get(SessionQuestion, (session.id, number))
-    if question is None:
-        raise LiveError("Cette question n'a pas été ouverte.", "pas_ouverte")
+    question = _opened_question(session, deck, number)
     if question.state == QuestionState.OPEN:
         question.state = QuestionState.CLOSED.value
         question.closed_at = utcnow()
@@ -110,11 +106,7 @@ def close_question(session: TrainingSession, deck: Deck, number: int) -> None:
 
 def reveal_question(session: TrainingSession, deck: Deck, number: int) -> None:
     """Show the results, the right answer and the explanation (closing the question first)."""
-    _require_live(session)
-    quiz_of(deck, number)
-    question = db.session.get(SessionQuestion, (session.id, number))
-    if question is None:
-        raise LiveError("Cette question n'a pas été ouverte.", "pas_ouverte")
+    question = _opened_question(session, deck, number)
     now = utcnow()
     if question.state == QuestionState.OPEN:
         question.closed_at = now
@@ -211,6 +203,16 @@ def quiz_of(deck: Deck, number: object) -> Quiz:
     if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= len(deck.quizzes):
         raise LiveError("Cette question n'existe pas dans ce module.", "question_inconnue")
     return deck.quizzes[number - 1]
+
+
+def _opened_question(session: TrainingSession, deck: Deck, number: int) -> SessionQuestion:
+    """A question of a live session that was opened at least once."""
+    _require_live(session)
+    quiz_of(deck, number)
+    question = db.session.get(SessionQuestion, (session.id, number))
+    if question is None:
+        raise LiveError("Cette question n'a pas été ouverte.", "pas_ouverte")
+    return question
 
 
 def _require_live(session: TrainingSession) -> None:
