@@ -59,15 +59,21 @@ def end(session: TrainingSession) -> None:
 
 
 def goto(session: TrainingSession, deck: Deck, number: int) -> None:
-    """Show slide `number` (0 is the join slide). A question already answered leaves the phones."""
+    """Show slide `number` (0 is the join slide).
+
+    An open question stays on the phones until it is closed. Otherwise the phones
+    show the question of the new slide if it was already asked (closed or revealed),
+    so that coming back to a quiz slide shows its results again, and nothing if not.
+    """
     _require_live(session)
     if not 0 <= number <= len(deck.slides):
         raise LiveError(f"Cette diapo n'existe pas : le module en a {len(deck.slides)}.", "diapo_inconnue")
     session.current_slide = number
-    if session.current_quiz:
-        question = db.session.get(SessionQuestion, (session.id, session.current_quiz))
-        if question is None or question.state != QuestionState.OPEN:
-            session.current_quiz = None
+    current = db.session.get(SessionQuestion, (session.id, session.current_quiz)) if session.current_quiz else None
+    if current is None or current.state != QuestionState.OPEN:
+        quiz = deck.slides[number - 1].quiz if number else None
+        asked = quiz is not None and db.session.get(SessionQuestion, (session.id, quiz.number)) is not None
+        session.current_quiz = quiz.number if asked else None
     _bump(session)
 
 

@@ -114,8 +114,12 @@ def _send_to_animators(session_id: int) -> None:
     if session is not None:
         deck = deck_by_revision_id(session.revision_id)
         socketio.emit("state", animator_state(session, deck), to=animators_room(session_id), namespace=ANIMATORS)
-        socketio.emit("roster", {"session": session_id, "participants": roster(session)},
-                      to=animators_room(session_id), namespace=ANIMATORS)
+        socketio.emit("roster", roster_payload(session), to=animators_room(session_id), namespace=ANIMATORS)
+
+
+def roster_payload(session: TrainingSession) -> dict[str, Any]:
+    """The group's participants; their `answer` is to question `quiz`."""
+    return {"session": session.id, "quiz": session.current_quiz, "participants": roster(session)}
 
 
 class AnimatorNamespace(Namespace):
@@ -135,7 +139,7 @@ class AnimatorNamespace(Namespace):
         join_room(animators_room(session.id))
         deck = deck_by_revision_id(session.revision_id)
         emit("state", animator_state(session, deck))
-        emit("roster", {"session": session.id, "participants": roster(session)})
+        emit("roster", roster_payload(session))
 
     def _session(self) -> tuple[TrainingSession, Deck]:
         session = db.session.get(TrainingSession, connection.get("session_id"))

@@ -1,33 +1,77 @@
 // Projector and presenter views of a module.
-// The two windows of one browser stay in sync through a BroadcastChannel; the
-// server is not involved until live sessions exist.
+// Static views (/modules/...): the two windows of one browser stay in sync through
+// a BroadcastChannel. Live sessions (data-live): live-deck.js drives the deck through
+// window.KitDeck and the server decides which slide is shown.
 (function () {
   "use strict";
 
   var root = document.querySelector("[data-deck]");
   if (!root) return;
   var mode = root.dataset.mode;
+  var live = root.hasAttribute("data-live");
   var count = parseInt(root.dataset.count, 10);
+  var first = live ? 0 : 1; // slide 0 is the join slide of a live session
   var current = parseInt(root.dataset.current, 10);
   var slug = root.dataset.slug;
-  var channel = "BroadcastChannel" in window ? new BroadcastChannel("kit-deck:" + slug) : null;
+  // In a live session the server syncs the windows: a channel would mix them with a static view.
+  var channel = !live && "BroadcastChannel" in window ? new BroadcastChannel("kit-deck:" + slug) : null;
   var black = false;
+  var driver = null; // live: {go: fn(n), black: fn(on), target: fn() -> n or null}
+  var listeners = [];
 
-  function clamp(n) { return Math.max(1, Math.min(count, n)); }
+  function clamp(n) { return Math.max(first, Math.min(count, n)); }
 
   function send(message) { if (channel) channel.postMessage(message); }
 
-  // --- Scaling: slides are designed at 1280x720 and scaled to fit. -----------
-  function fit(container) {
+  // --- Scaling: slides are designed at 1280x720 and scaled to their box. -------
+  function scaleStage(container) {
     var stage = container.querySelector(".stage");
     if (!stage) return;
     var scale = Math.min(container.clientWidth / 1280, container.clientHeight / 720);
     stage.style.transform = "scale(" + scale + ")";
   }
-  function fitAll() {
-    document.querySelectorAll(".viewport, .preview").forEach(fit);
+  function scaleAll() {
+    document.querySelectorAll(".viewport, .preview").forEach(scaleStage);
   }
-  window.addEventListener("resize", fitAll);
+  window.addEventListener("resize", scaleAll);
+
+  // --- Fit to slide: a body too long for 1280x720 is shrunk instead of cut. ------
+  // Sizes inside .slide-body are in em, so its font size scales text and images together.
+  // Pictures shrink first: smaller text costs more at the back of the room.
+  var IMAGE_STEPS = [0.85, 0.7, 0.55];
+  var FONT_STEPS = [95, 90, 85, 80, 75, 70, 65, 60]; // percent, never below 60 %
+
+  function overflows(body) {
+    return body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1;
+  }
+
+  function fitSlide(slide) {
+    var body = slide && slide.querySelector(".slide-body");
+    if (!body || !body.clientHeight) return; // not displayed: fitted when shown
+    var images = Array.prototype.slice.call(body.querySelectorAll("img"));
+    body.style.fontSize = "";
+    images.forEach(function (img) {
+      img.style.maxHeight = "";
+      // A picture that arrives later changes the height: fit again then.
+      if (!img.complete && !img.dataset.fitWait) {
+        img.dataset.fitWait = "1";
+        img.addEventListener("load", function () { fitSlide(slide); });
+      }
+    });
+    if (!overflows(body)) return;
+    var fontPx = parseFloat(getComputedStyle(body).fontSize);
+    var bases = images.map(function (img) { return parseFloat(getComputedStyle(img).maxHeight) / fontPx; });
+    for (var i = 0; i < IMAGE_STEPS.length && images.length; i++) {
+      images.forEach(function (img, j) {
+        if (bases[j] > 0) img.style.maxHeight = (bases[j] * IMAGE_STEPS[i]).toFixed(3) + "em";
+      });
+      if (!overflows(body)) return;
+    }
+    for (var k = 0; k < FONT_STEPS.length; k++) {
+      body.style.fontSize = FONT_STEPS[k] + "%";
+      if (!overflows(body)) return;
+    }
+  }
 
   // --- Moving between slides ------------------------------------------------
   function go(n, options) {
@@ -36,8 +80,20 @@
     var changed = n !== current;
     current = n;
     render(changed);
-    history.replaceState(null, "", root.dataset.base + n);
+    if (root.dataset.base) history.replaceState(null, "", root.dataset.base + n);
     if (options.broadcast !== false) send({ type: "goto", n: n });
+  }
+
+  // Keys and buttons ask to move; in a live session the server answers with the new state.
+  function request(n) {
+    n = clamp(n);
+    if (driver) driver.go(n);
+    else go(n);
+  }
+  // Where "next" starts from: the slide already asked for, if the server has not answered yet.
+  function position() {
+    var target = driver ? driver.target() : null;
+    return target === null ? current : target;
   }
 
   function setBlack(on, options) {
@@ -47,14 +103,20 @@
     document.querySelectorAll("[data-action=black]").forEach(function (b) {
       b.setAttribute("aria-pressed", on ? "true" : "false");
     });
-    if (!options || options.broadcast !== false) send({ type: "black", on: on });
+    if (options && options.broadcast === false) return;
+    if (driver) driver.black(on);
+    else send({ type: "black", on: on });
   }
 
   var renderers = {
     projector: function () {
+      var shown = null;
       document.querySelectorAll(".stage > .slide").forEach(function (slide) {
-        slide.hidden = parseInt(slide.dataset.n, 10) !== current;
+        var on = parseInt(slide.dataset.n, 10) === current;
+        slide.hidden = !on;
+        if (on) shown = slide;
       });
+      fitSlide(shown);
     },
     presenter: function (changed) {
       var template = document.getElementById("slides");
@@ -66,6 +128,7 @@
           var copy = source.cloneNode(true);
           copy.removeAttribute("aria-label");
           box.appendChild(copy);
+          fitSlide(copy);
         } else {
           var end = document.createElement("p");
           end.className = "preview-end";
@@ -73,8 +136,11 @@
           box.appendChild(end);
         }
       }
-      show("current", current);
-      show("next", current + 1);
+      // A state that only brings new results keeps the same slide: no need to rebuild the previews.
+      if (changed) {
+        show("current", current);
+        show("next", current + 1);
+      }
       var notes = null;
       root.querySelectorAll("[data-notes]").forEach(function (block) {
         var on = parseInt(block.dataset.notes, 10) === current;
@@ -87,19 +153,22 @@
       root.querySelector("[data-slide-minutes]").textContent = notes ? notes.dataset.minutes : "";
       root.querySelector("select[data-action=goto]").value = String(current);
       if (changed) timer.slideChanged();
-      fitAll();
+      scaleAll();
     }
   };
 
+  var rendered = false;
   function render(changed) {
     document.querySelectorAll("[data-counter]").forEach(function (c) { c.textContent = current; });
-    renderers[mode](changed);
+    renderers[mode](changed || !rendered);
+    rendered = true;
+    listeners.forEach(function (fn) { fn(current, changed); });
   }
 
   // --- The presenter's clock ---------------------------------------------------
   // The start time lives in localStorage so that a reload does not reset it.
   var timer = (function () {
-    var key = "kit-timer:" + slug;
+    var key = "kit-timer:" + (root.dataset.session ? "seance-" + root.dataset.session : slug);
     var slideStart = Date.now();
     function load() {
       try { return JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { return {}; }
@@ -163,27 +232,29 @@
 
   function openOther() {
     var url = mode === "projector" ? root.dataset.presenter : root.dataset.projector;
-    window.open(url + current, "kit-" + (mode === "projector" ? "presenter" : "projector") + "-" + slug);
+    // Live pages have no slide number in their address: the server knows the slide.
+    window.open(live ? url : url + current, "kit-" + (mode === "projector" ? "presenter" : "projector") + "-" + slug);
   }
 
-  function toggleHelp() {
+  function toggleHelp(show) {
     var help = document.getElementById("aide");
     if (!help) return;
-    help.hidden = !help.hidden;
+    help.hidden = typeof show === "boolean" ? !show : !help.hidden;
     var button = document.querySelector("[data-action=help]");
     if (button) button.setAttribute("aria-expanded", String(!help.hidden));
   }
 
   var actions = {
-    next: function () { go(current + 1); },
-    prev: function () { go(current - 1); },
-    first: function () { go(1); },
-    last: function () { go(count); },
+    next: function () { request(position() + 1); },
+    prev: function () { request(position() - 1); },
+    first: function () { request(first); },
+    last: function () { request(count); },
     black: function () { setBlack(!black); },
     fullscreen: toggleFullscreen,
     presenter: openOther,
     projector: openOther,
     help: toggleHelp,
+    escape: function () { toggleHelp(false); },
     timer: function () { timer.toggle(); },
     "timer-reset": function () { timer.reset(); }
   };
@@ -194,20 +265,24 @@
     Home: "first", End: "last",
     b: "black", B: "black", ".": "black",
     f: "fullscreen", F: "fullscreen",
-    p: "presenter", P: "presenter", "?": "help"
+    p: "presenter", P: "presenter", "?": "help", Escape: "escape"
   };
+  // Keys that scroll the notes when the focus is in them, instead of changing slides.
+  var SCROLL_KEYS = { ArrowUp: 1, ArrowDown: 1, ArrowLeft: 1, ArrowRight: 1, PageUp: 1, PageDown: 1, " ": 1,
+    Home: 1, End: 1 };
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     var target = event.target;
     if (target.closest && target.closest("select, input, textarea")) return;
+    if (SCROLL_KEYS[event.key] && target.closest && target.closest(".presenter-notes")) return;
     // Space and Enter on a focused button press that button, not "next".
     if ((event.key === " " || event.key === "Enter") && target.closest && target.closest("button, a")) return;
     var name = keys[event.key];
     if (name === "presenter" && mode !== "projector") name = "projector";
-    if (!name) return;
+    if (!name || !actions[name]) return;
     event.preventDefault();
-    if (black && name !== "black") setBlack(false);
+    if (black && name !== "black" && name !== "escape") setBlack(false);
     actions[name]();
   });
 
@@ -217,7 +292,7 @@
   });
 
   var select = root.querySelector("select[data-action=goto]");
-  if (select) select.addEventListener("change", function () { go(parseInt(select.value, 10)); });
+  if (select) select.addEventListener("change", function () { request(parseInt(select.value, 10)); });
 
   if (channel) {
     channel.onmessage = function (event) {
@@ -228,8 +303,30 @@
     };
   }
 
+  // --- What live-deck.js uses ----------------------------------------------------
+  window.KitDeck = {
+    mode: mode,
+    root: root,
+    current: function () { return current; },
+    // Show slide n without asking anyone (the server said so).
+    show: function (n) { go(n, { broadcast: false }); },
+    // Hand navigation and black screen over to a driver (the live session's socket).
+    drive: function (d) { driver = d; },
+    setBlack: function (on) { setBlack(on, { broadcast: false }); },
+    // fn(current, changed) after every render.
+    onChange: function (fn) { listeners.push(fn); },
+    // A named action, and the keys that trigger it; returns the action it replaces, to chain it.
+    action: function (name, fn, keyList) {
+      var previous = actions[name];
+      actions[name] = fn;
+      (keyList || []).forEach(function (key) { keys[key] = name; });
+      return previous;
+    },
+    fitSlide: fitSlide
+  };
+
   render(true);
-  fitAll();
+  scaleAll();
   // A window that opens second joins the slide the other one shows.
   if (mode === "projector") send({ type: "hello" });
   if (mode === "presenter") { send({ type: "goto", n: current }); setInterval(timer.tick, 1000); }

@@ -104,3 +104,34 @@ def test_the_animator_enters_an_answer_given_aloud(live: Live) -> None:
         answer = db.session.scalar(sa.select(Answer))
         assert (answer.participant_id, answer.entered_by, answer.choices) == (bruno, "animator", "1")
         assert db.session.scalar(sa.select(Attendance.participant_id)) == bruno
+
+
+def test_coming_back_to_an_asked_question_shows_it_again(live: Live) -> None:
+    slide = next(s for s in live.deck.slides if s.quiz)
+    animator, phone = live.animator(), live.phone("Awa")
+    animator.emit("goto", {"slide": slide.number}, namespace=A, callback=True)
+    animator.emit("question", {"action": "open", "quiz": slide.quiz.number}, namespace=A, callback=True)
+    animator.emit("question", {"action": "reveal", "quiz": slide.quiz.number}, namespace=A, callback=True)
+    animator.emit("goto", {"slide": slide.number + 1}, namespace=A, callback=True)
+    assert last_state(phone, P)["question"] is None
+    animator.emit("goto", {"slide": slide.number}, namespace=A, callback=True)
+    back = last_state(phone, P)["question"]
+    assert back["state"] == "revealed" and back["number"] == slide.quiz.number and "key" in back
+
+
+def test_an_open_question_stays_on_the_phones_while_slides_move(live: Live) -> None:
+    number = live.quiz_number()
+    animator, phone = live.animator(), live.phone("Awa")
+    animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)
+    animator.emit("goto", {"slide": 1}, namespace=A, callback=True)
+    assert last_state(phone, P)["question"]["state"] == "open"
+
+
+def test_the_roster_says_which_question_its_answers_are_for(live: Live) -> None:
+    number = live.quiz_number()
+    animator = live.animator()
+    animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)
+    live.phone("Awa").emit("answer", {"quiz": number, "choices": [0]}, namespace=P, callback=True)
+    roster = events(animator, "roster", A)[-1]
+    assert roster["quiz"] == number
+    assert next(p for p in roster["participants"] if p["nickname"] == "Awa")["answer"] == [0]

@@ -1,0 +1,517 @@
+// The animator's windows of a live session: projector, presenter, and the phone used as a remote.
+// Loaded after deck.js, only in live mode. Protocol: docs/protocol.md.
+// The server owns the state: this file sends the animator's requests (goto, question,
+// black, answer_for) and draws what the server sends back, never its own guess.
+(function () {
+  "use strict";
+
+  var deck = window.KitDeck;
+  if (!deck || typeof window.io !== "function") return;
+  var root = deck.root;
+  var projector = deck.mode === "projector";
+  var state = null; // the last state applied
+  var version = -1;
+  var roster = [];
+  var rosterQuiz = null; // the question the roster's answers belong to
+  var socket = window.io("/animateur", { auth: { session: parseInt(root.dataset.session, 10) } });
+
+  // --- Small helpers -------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function hiddenText(text) { return el("span", "visually-hidden", text); }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  function textOf(html) { var box = el("div"); box.innerHTML = html; return box.textContent; }
+  function quizSlide(number) {
+    var inStage = root.querySelector('.stage > .slide[data-quiz="' + number + '"]');
+    var template = document.getElementById("slides");
+    return inStage || (template && template.content.querySelector('.slide[data-quiz="' + number + '"]'));
+  }
+  function shapeOf(number, letter) {
+    var slide = quizSlide(number);
+    var shape = slide && slide.querySelector(".choice-" + letter + " .shape");
+    return shape ? shape.cloneNode(true) : el("span");
+  }
+
+  // --- Messages: a toast, and the connection dot ---------------------------------
+  var toastTimer = null;
+  function toast(text, sticky) {
+    var box = document.querySelector("[data-toast]");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    if (!sticky) toastTimer = setTimeout(function () { box.hidden = true; }, 6000);
+  }
+  var STATUS = {
+    connecting: "Connexion au serveur…",
+    online: "En direct",
+    offline: "Connexion perdue : nouvel essai…",
+    refused: "Connexion refusée",
+    ended: "Séance terminée"
+  };
+  function setStatus(name) {
+    var box = document.querySelector("[data-live-status]");
+    if (!box) return;
+    box.setAttribute("data-live-status", name);
+    box.querySelector("[data-live-status-text]").textContent = STATUS[name];
+  }
+
+  // --- Sending: acknowledged, at most 8 a second (the server refuses more than 10) -----
+  var queue = [];
+  var stamps = [];
+  var pumpTimer = null;
+  var awaiting = 0; // requests whose ack will bring their own error message
+  var MAX_PER_SECOND = 8;
+
+  function pump() {
+    pumpTimer = null;
+    while (queue.length) {
+      var now = Date.now();
+      while (stamps.length && now - stamps[0] >= 1000) stamps.shift();
+      if (stamps.length >= MAX_PER_SECOND) {
+        pumpTimer = setTimeout(pump, 1000 - (now - stamps[0]) + 10);
+        return;
+      }
+      stamps.push(now);
+      queue.shift()();
+    }
+  }
+
+  // done(ack or null, French error or null). Errors go to a toast unless `quiet`.
+  function request(name, payload, done, quiet) {
+    function finish(ack, error) {
+      if (error && !quiet) toast(error);
+      if (done) done(error ? null : ack, error);
+    }
+    if (!socket.connected) {
+      // socket.io would send it after reconnecting: too late for a click made now.
+      finish(null, "Pas de connexion au serveur. Attendez le retour de la connexion, puis réessayez.");
+      return;
+    }
+    awaiting++;
+    queue.push(function () {
+      socket.timeout(8000).emit(name, payload, function (timeout, ack) {
+        awaiting--;
+        if (timeout) finish(null, "Le serveur ne répond pas. Réessayez.");
+        else if (!ack || !ack.ok) finish(null, (ack && ack.error && ack.error.message) || "Action refusée.");
+        else finish(ack, null);
+      });
+    });
+    if (!pumpTimer) pump();
+  }
+
+  // --- Navigation: one goto at a time; keys pressed meanwhile add up --------------
+  var nav = { busy: false, queued: null, target: null };
+  function navigate(n) {
+    nav.target = n;
+    if (nav.busy) nav.queued = n;
+    else sendGoto(n);
+  }
+  function sendGoto(n) {
+    nav.busy = true;
+    // The server sends the new state before the ack: by now the slide is shown.
+    request("goto", { slide: n }, function () {
+      nav.busy = false;
+      var next = nav.queued;
+      nav.queued = null;
+      if (next !== null) sendGoto(next);
+      else nav.target = null;
+    });
+  }
+  deck.drive({
+    go: navigate,
+    black: function (on) { request("black", { on: on }); },
+    target: function () { return nav.target; }
+  });
+
+  // --- Questions -----------------------------------------------------------------
+  // The question a key or button acts on: the current slide's, else the one still open.
+  function questionNumber() {
+    var block = root.querySelector('.stage > .slide[data-n="' + deck.current() + '"]') ||
+      root.querySelector('[data-notes="' + deck.current() + '"]');
+    if (block && block.dataset.quiz) return parseInt(block.dataset.quiz, 10);
+    return state && state.question ? state.question.number : null;
+  }
+  function questionAction(action) {
+    return function () {
+      var number = questionNumber();
+      if (!number) { toast("Pas de question sur cette diapo."); return; }
+      request("question", { action: action, quiz: number });
+    };
+  }
+  deck.action("quiz-open", questionAction("open"), ["o", "O"]);
+  deck.action("quiz-close", questionAction("close"), ["x", "X"]);
+  deck.action("quiz-reveal", questionAction("reveal"), ["r", "R"]);
+
+  // --- The QR code of the join slide ---------------------------------------------------
+  // --- Projector: the join slide on demand, and each quiz slide's live part ------------
+  var joinOverlay = false;
+  function showJoin(on) {
+    joinOverlay = on && deck.current() !== 0;
+    var slide = root.querySelector("[data-join-slide]");
+    if (slide) {
+      slide.classList.toggle("is-overlay", joinOverlay);
+      if (joinOverlay) { slide.hidden = false; deck.fitSlide(slide); }
+      else slide.hidden = deck.current() !== 0;
+    }
+    var button = root.querySelector("[data-action=join]");
+    if (button) button.setAttribute("aria-pressed", joinOverlay ? "true" : "false");
+  }
+  if (projector) {
+    deck.action("join", function () { showJoin(!joinOverlay); }, ["j", "J"]);
+    var closeHelp = deck.action("escape", function () { closeHelp(); showJoin(false); });
+  }
+
+  function progress(q) {
+    return q.answered + " / " + (state.present || 0) + " ont répondu";
+  }
+
+  // One quiz slide of the projector: nothing before the question opens, then
+  // "n / N ont répondu", then the results, the right answer and the explanation.
+  function drawSlideQuiz(slide, q) {
+    var body = slide.querySelector(".slide-body");
+    var box = body.querySelector(".live-quiz");
+    if (!box) { box = el("div", "live-quiz"); body.appendChild(box); }
+    // The same state comes several times a second while answers arrive: redraw only on change.
+    var signature = q ? [q.state, q.answered, state.present, (q.tally || []).join(",")].join("|") : "";
+    if (box.dataset.signature === signature) return;
+    box.dataset.signature = signature;
+    box.textContent = "";
+    var revealed = !!q && q.state === "revealed";
+    slide.querySelector(".quiz-main").hidden = revealed;
+    slide.classList.toggle("is-revealed", revealed);
+    if (!q) return;
+    if (q.state === "open") {
+      var line = el("p", "live-progress is-open");
+      line.appendChild(el("span", "live-hint", "Répondez sur votre téléphone"));
+      line.appendChild(el("strong", "", progress(q)));
+      box.appendChild(line);
+    } else if (q.state === "closed") {
+      var closed = el("p", "live-progress is-closed");
+      closed.appendChild(el("strong", "", "Réponses fermées"));
+      closed.appendChild(el("span", "", progress(q)));
+      box.appendChild(closed);
+    } else if (revealed) {
+      box.appendChild(results(q));
+    }
+  }
+
+  // The results chart: one bar per answer with its letter, shape, colour and count.
+  function results(q) {
+    var poll = q.quiz.kind === "sondage";
+    var correct = (q.key && q.key.correct) || [];
+    var wrap = el("div", "results");
+    wrap.appendChild(el("p", "results-caption", (poll ? "Résultats du sondage · " : "Résultats · ") + progress(q)));
+    var list = el("ul", "results-chart");
+    var total = Math.max(q.answered || 0, 1);
+    q.quiz.choices.forEach(function (choice, i) {
+      var count = (q.tally && q.tally[i]) || 0;
+      var right = !poll && correct.indexOf(i) >= 0;
+      var row = el("li", "result result-" + choice.letter + (right ? " is-correct" : ""));
+      var label = el("span", "result-label");
+      label.appendChild(shapeOf(q.number, choice.letter));
+      label.appendChild(hiddenText("Réponse " + choice.letter + " : "));
+      label.appendChild(el("span", "result-text", textOf(choice.html)));
+      row.appendChild(label);
+      var bar = el("span", "result-bar");
+      bar.setAttribute("aria-hidden", "true");
+      var fill = el("span", "result-fill");
+      fill.style.width = Math.round(100 * count / total) + "%";
+      bar.appendChild(fill);
+      row.appendChild(bar);
+      var number = el("span", "result-count", String(count));
+      number.appendChild(hiddenText(count === 1 ? " réponse" : " réponses"));
+      row.appendChild(number);
+      if (right) row.appendChild(el("span", "result-mark", "✓ Bonne réponse"));
+      list.appendChild(row);
+    });
+    wrap.appendChild(list);
+    if (q.key && q.key.explanation_html) {
+      var explanation = el("div", "explanation");
+      explanation.appendChild(el("p", "explanation-label", "Explication"));
+      var text = el("div", "explanation-text");
+      text.innerHTML = q.key.explanation_html; // sanitized on the server (bleach)
+      explanation.appendChild(text);
+      wrap.appendChild(explanation);
+    }
+    return wrap;
+  }
+
+  function drawProjector() {
+    var q = state && state.question;
+    root.querySelectorAll(".stage > .slide[data-quiz]").forEach(function (slide) {
+      drawSlideQuiz(slide, q && String(q.number) === slide.dataset.quiz ? q : null);
+    });
+    deck.fitSlide(root.querySelector('.stage > .slide[data-n="' + deck.current() + '"]'));
+    if (joinOverlay) showJoin(true); // deck.js hid it again while rendering
+  }
+
+  // --- Presenter: question controls and live results -------------------------------
+  function drawQuizPanel() {
+    var panel = root.querySelector("[data-quiz-panel]");
+    if (!panel) return;
+    var notes = root.querySelector('[data-notes="' + deck.current() + '"]');
+    var slideQuiz = notes && notes.dataset.quiz ? parseInt(notes.dataset.quiz, 10) : null;
+    var q = state && state.question;
+    var number = slideQuiz || (q && q.state === "open" ? q.number : null);
+    panel.hidden = !number;
+    if (!number) return;
+    var mine = q && q.number === number ? q : null;
+    var title = "Question " + number;
+    if (!slideQuiz) title += " : encore ouverte, sur une autre diapo";
+    panel.querySelector("[data-quiz-title]").textContent = title;
+    var status = !mine ? "Pas encore ouverte aux téléphones." :
+      mine.state === "open" ? "Ouverte : " + progress(mine) + "." :
+      mine.state === "closed" ? "Réponses fermées : " + progress(mine) + "." :
+      "Réponse montrée : " + progress(mine) + ".";
+    var statusBox = panel.querySelector("[data-quiz-status]");
+    if (statusBox.textContent !== status) statusBox.textContent = status;
+    panel.setAttribute("data-state", mine ? mine.state : "none");
+    var open = panel.querySelector("[data-action=quiz-open]");
+    open.textContent = mine && mine.state === "closed" ? "Rouvrir" : "Ouvrir";
+    open.disabled = !!mine && mine.state !== "closed";
+    panel.querySelector("[data-action=quiz-close]").disabled = !mine || mine.state !== "open";
+    panel.querySelector("[data-action=quiz-reveal]").disabled = !!mine && mine.state === "revealed";
+    drawTally(panel.querySelector("[data-tally]"), mine, number);
+  }
+
+  // Answers as they come (animators get the tally at all times), the right ones marked.
+  function drawTally(list, q, number) {
+    list.textContent = "";
+    if (!q || !q.tally) return;
+    var keyBlock = root.querySelector('[data-notes][data-quiz="' + number + '"]');
+    var correct = keyBlock && keyBlock.dataset.correct ? keyBlock.dataset.correct.split(",").map(Number) : [];
+    var total = Math.max(q.answered || 0, 1);
+    q.quiz.choices.forEach(function (choice, i) {
+      var count = q.tally[i] || 0;
+      var row = el("li", "tally-row result-" + choice.letter + (correct.indexOf(i) >= 0 ? " is-correct" : ""));
+      row.appendChild(shapeOf(number, choice.letter));
+      row.appendChild(hiddenText("Réponse " + choice.letter + " : "));
+      var bar = el("span", "result-bar");
+      bar.setAttribute("aria-hidden", "true");
+      var fill = el("span", "result-fill");
+      fill.style.width = Math.round(100 * count / total) + "%";
+      bar.appendChild(fill);
+      row.appendChild(bar);
+      row.appendChild(el("span", "tally-count", plural(count, "réponse", "réponses")));
+      if (correct.indexOf(i) >= 0) row.appendChild(el("span", "tally-mark", "✓ bonne"));
+      list.appendChild(row);
+    });
+  }
+
+  // --- Presenter: the roster, and answers entered for someone who answers aloud ---------
+  var people = {}; // participant id -> {li, button, entry, data}
+  var entryOpen = null; // id of the person whose entry is open
+
+  function openQuestion() {
+    var q = state && state.question;
+    return q && q.state === "open" ? q : null;
+  }
+
+  function makePerson(p) {
+    var li = el("li", "person");
+    var button = el("button", "person-button");
+    button.type = "button";
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", "saisie-" + p.id);
+    var entry = el("div", "answer-entry");
+    entry.id = "saisie-" + p.id;
+    entry.hidden = true;
+    li.appendChild(button);
+    li.appendChild(entry);
+    var person = { li: li, button: button, entry: entry, data: p, drawn: "" };
+    button.addEventListener("click", function () { toggleEntry(person); });
+    return person;
+  }
+
+  function drawPerson(person) {
+    var p = person.data;
+    var q = state && state.question;
+    var letters = p.answer && q && rosterQuiz === q.number ? p.answer.map(function (i) { return q.quiz.choices[i] ? q.quiz.choices[i].letter : "?"; })
+      : [];
+    var signature = [p.nickname, p.avatar, p.connected, letters.join("")].join("|");
+    if (person.drawn === signature) return;
+    person.drawn = signature;
+    var b = person.button;
+    b.textContent = "";
+    b.appendChild(el("span", "person-avatar", p.avatar)).setAttribute("aria-hidden", "true");
+    b.appendChild(el("span", "person-name", p.nickname));
+    var dot = el("span", "person-connected" + (p.connected ? " is-on" : ""));
+    dot.appendChild(el("span", "", p.connected ? "●" : "○")).setAttribute("aria-hidden", "true");
+    dot.appendChild(hiddenText(p.connected ? ", connecté·e" : ", pas connecté·e"));
+    b.appendChild(dot);
+    var answer = el("span", "person-answer");
+    if (letters.length) {
+      answer.appendChild(el("span", "", "✓ " + letters.join(", "))).setAttribute("aria-hidden", "true");
+      answer.appendChild(hiddenText(", a répondu " + letters.join(", ")));
+    }
+    b.appendChild(answer);
+  }
+
+  function toggleEntry(person) {
+    var opening = entryOpen !== person.data.id;
+    if (entryOpen !== null && people[entryOpen]) closeEntry(people[entryOpen]);
+    if (opening) {
+      entryOpen = person.data.id;
+      person.button.setAttribute("aria-expanded", "true");
+      person.entry.hidden = false;
+      buildEntry(person);
+      person.entry.scrollIntoView({ block: "nearest" });
+    }
+  }
+  function closeEntry(person) {
+    entryOpen = null;
+    person.button.setAttribute("aria-expanded", "false");
+    person.entry.hidden = true;
+    person.entry.textContent = "";
+  }
+
+  function buildEntry(person) {
+    var box = person.entry;
+    var q = openQuestion();
+    box.textContent = "";
+    box.dataset.question = q ? q.number + ":" + q.state : "";
+    if (!q) {
+      box.appendChild(el("p", "entry-note", "Aucune question n'est ouverte. Ouvrez la question, puis saisissez la réponse."));
+      return;
+    }
+    var chosen = [];
+    box.appendChild(el("p", "entry-title", "Réponse de " + person.data.nickname + " à la question " + q.number +
+      (q.quiz.multiple ? " (plusieurs choix possibles)" : "") + " :"));
+    var group = el("div", "entry-letters");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Réponse de " + person.data.nickname);
+    var buttons = [];
+    q.quiz.choices.forEach(function (choice, i) {
+      var b = el("button", "entry-letter result-" + choice.letter);
+      b.type = "button";
+      b.appendChild(shapeOf(q.number, choice.letter));
+      b.appendChild(hiddenText("Réponse " + choice.letter + " : "));
+      b.appendChild(el("span", "entry-letter-text", textOf(choice.html)));
+      function sync() { b.setAttribute("aria-pressed", chosen.indexOf(i) >= 0 ? "true" : "false"); }
+      sync();
+      b.addEventListener("click", function () {
+        var at = chosen.indexOf(i);
+        if (at >= 0) chosen.splice(at, 1);
+        else if (q.quiz.multiple) chosen.push(i);
+        else chosen = [i];
+        buttons.forEach(function (other) { other.sync(); });
+      });
+      b.sync = sync;
+      buttons.push(b);
+      group.appendChild(b);
+    });
+    box.appendChild(group);
+    var actions = el("div", "entry-actions");
+    var submit = el("button", "entry-submit", "Valider");
+    submit.type = "button";
+    var cancel = el("button", "entry-cancel", "Fermer");
+    cancel.type = "button";
+    actions.appendChild(submit);
+    actions.appendChild(cancel);
+    box.appendChild(actions);
+    var result = el("p", "entry-result");
+    result.setAttribute("role", "status");
+    box.appendChild(result);
+    function say(kind, text) {
+      result.className = "entry-result" + (kind ? " is-" + kind : "");
+      result.textContent = text;
+      result.scrollIntoView({ block: "nearest" }); // the roster may scroll inside its column
+    }
+    cancel.addEventListener("click", function () { closeEntry(person); person.button.focus(); });
+    submit.addEventListener("click", function () {
+      if (!chosen.length) { say("error", "Choisissez une réponse."); return; }
+      submit.disabled = true;
+      say("", "Envoi…");
+      var sent = chosen.slice().sort(function (a, b) { return a - b; });
+      request("answer_for", { participant: person.data.id, quiz: q.number, choices: sent }, function (ack, error) {
+        submit.disabled = false;
+        if (error) { say("error", error); return; }
+        var letters = ack.choices.map(function (i) { return q.quiz.choices[i].letter; }).join(", ");
+        say("ok", "Réponse de " + person.data.nickname + " enregistrée : " + letters + ".");
+      }, true);
+    });
+  }
+
+  function drawRoster() {
+    var list = root.querySelector("[data-roster]");
+    if (!list) return;
+    var seen = {};
+    roster.forEach(function (p, index) {
+      var person = people[p.id] || (people[p.id] = makePerson(p));
+      person.data = p;
+      seen[p.id] = true;
+      if (list.children[index] !== person.li) list.insertBefore(person.li, list.children[index] || null);
+      drawPerson(person);
+      // The question opened, closed or changed under an open entry: show what is possible now.
+      var q = openQuestion();
+      if (entryOpen === p.id && person.entry.dataset.question !== (q ? q.number + ":" + q.state : "")) buildEntry(person);
+    });
+    Object.keys(people).forEach(function (id) {
+      if (!seen[id]) { list.removeChild(people[id].li); delete people[id]; }
+    });
+    var connected = roster.filter(function (p) { return p.connected; }).length;
+    var summary = root.querySelector("[data-roster-summary]");
+    if (summary) summary.textContent = roster.length ?
+      connected + (connected > 1 ? " connecté·e·s sur " : " connecté·e sur ") + roster.length : "personne pour l'instant";
+  }
+
+  // "n participants connectés" on the join slide, in the page and in the presenter's copies.
+  function drawJoinCount() {
+    var n = roster.filter(function (p) { return p.connected; }).length;
+    var text = n === 0 ? "Aucun participant connecté pour l'instant" :
+      plural(n, "participant connecté", "participants connectés");
+    var template = document.getElementById("slides");
+    var nodes = Array.prototype.slice.call(document.querySelectorAll("[data-join-count]"));
+    if (template) nodes = nodes.concat(Array.prototype.slice.call(template.content.querySelectorAll("[data-join-count]")));
+    nodes.forEach(function (node) { node.textContent = text; });
+  }
+
+  function draw() {
+    if (!state) return;
+    if (projector) drawProjector();
+    else { drawQuizPanel(); drawRoster(); }
+  }
+  deck.onChange(function (current, changed) {
+    if (changed && projector) showJoin(false);
+    draw();
+  });
+
+  // --- The socket --------------------------------------------------------------------
+  var wasOnline = false;
+  socket.on("connect", function () { wasOnline = true; setStatus(state && state.status === "ended" ? "ended" : "online"); });
+  socket.on("disconnect", function () { setStatus("offline"); });
+  socket.on("connect_error", function (error) {
+    if (socket.active) {
+      // A network problem: socket.io tries again on its own.
+      setStatus("offline");
+      if (wasOnline) { wasOnline = false; toast("Connexion au serveur perdue. Nouvel essai en cours…"); }
+    } else {
+      // Refused by the server (not signed in, not your session): its message is in French.
+      setStatus("refused");
+      toast("Connexion refusée : " + ((error && error.message) || "réessayez plus tard."), true);
+    }
+  });
+  socket.on("error", function (error) {
+    if (!awaiting) toast((error && error.message) || "Action refusée.");
+  });
+  socket.on("state", function (next) {
+    if (!next || typeof next.version !== "number" || next.version < version) return; // an older state
+    version = next.version;
+    state = next;
+    if (next.status !== "live") { setStatus("ended"); toast("La séance est terminée.", true); }
+    deck.show(next.slide.number); // renders, then draw() through onChange
+  });
+  socket.on("roster", function (data) {
+    roster = (data && data.participants) || [];
+    rosterQuiz = data ? data.quiz : null;
+    drawJoinCount();
+    if (!projector) drawRoster();
+  });
+  socket.on("black", function (data) { deck.setBlack(!!(data && data.on)); });
+  setStatus("connecting");
+})();
