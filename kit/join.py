@@ -22,7 +22,8 @@ from .models import Participant, SessionStatus, TrainingSession
 
 bp = Blueprint("join", __name__)
 
-AVATARS = ("🐱", "🐶", "🦊", "🐻", "🐼", "🐸", "🐵", "🦁", "🐯", "🐰", "🐨", "🐷", "🐮", "🐧", "🐢", "🦉")
+# Emoji of Unicode 6.0 only: they show on the oldest Android phones still in use.
+AVATARS = ("🐱", "🐶", "🐭", "🐻", "🐼", "🐸", "🐵", "🐴", "🐯", "🐰", "🐨", "🐷", "🐮", "🐧", "🐢", "🐙")
 NICKNAME = re.compile(r"^[\w' .-]+$")
 JOIN_LIMIT = "30 per minute;300 per hour"
 TOO_MANY = "Trop d'essais. Attendez une minute, puis réessayez."

@@ -33,7 +33,7 @@ def make_group(animator: User, nicknames: tuple[str, ...] = ("Awa", "Bruno", "Ch
     db.session.flush()
     for index, nickname in enumerate(nicknames):
         db.session.add(Participant(group_id=group.id, nickname=nickname, nickname_key=nickname_key(nickname),
-                                   avatar="🐱🐶🦊🐻🐼🐸"[index % 6]))
+                                   avatar="🐱🐶🐭🐻🐼🐸"[index % 6]))
     db.session.commit()
     return group
 

@@ -15,7 +15,9 @@ from typing import Any
 from flask import current_app, request
 from flask import session as connection
 from flask_login import current_user
-from flask_socketio import Namespace, emit, join_room
+
+# Flask-SocketIO's ConnectionRefusedError, not the built-in one: its French message reaches the client.
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from slides import Deck
 
@@ -36,6 +38,11 @@ EVENTS_PER_SECOND = 10
 def phones_room(session_id: int) -> str:
     """Every phone of a session."""
     return f"s{session_id}"
+
+
+def participant_room(session_id: int, participant_id: int) -> str:
+    """Every phone of one participant in a session."""
+    return f"s{session_id}p{participant_id}"
 
 
 def animators_room(session_id: int) -> str:
@@ -181,6 +188,9 @@ class AnimatorNamespace(Namespace):
         stored = service.submit_answer(session.id, deck, participant.id, number, validation.choices(data),
                                        entered_by="animator")
         service.record_attendance(session.id, participant.id)
+        # The participant's own phone, if any, shows the answer entered for them.
+        socketio.emit("state", participant_state(session, deck, participant.id),
+                      to=participant_room(session.id, participant.id), namespace=PARTICIPANTS)
         refresh_animators(session.id)
         return {"choices": stored}
 
@@ -224,6 +234,7 @@ class ParticipantNamespace(Namespace):
         connection["session_id"] = session.id
         connection["participant_id"] = participant.id
         join_room(phones_room(session.id))
+        join_room(participant_room(session.id, participant.id))
         presence.connect(request.sid, session.id, participant.id)  # type: ignore[attr-defined]
         service.record_attendance(session.id, participant.id)
         deck = deck_by_revision_id(session.revision_id)

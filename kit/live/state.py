@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from slides import Deck
 
 from ..extensions import db
-from ..models import Attendance, Participant, QuestionState, SessionQuestion, TrainingSession, as_utc
+from ..models import Attendance, Participant, QuestionState, SessionQuestion, TrainingSession, as_utc, utcnow
 from . import presence
 from .service import answers_of, tally
 
@@ -28,6 +28,7 @@ def _state(session: TrainingSession, deck: Deck, with_results: bool) -> dict[str
         "version": session.version,
         "status": session.status,
         "module": deck.meta.title,
+        "server_time": utcnow().isoformat(),
         "slide": {
             "number": number,
             "count": len(deck.slides),

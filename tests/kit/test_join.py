@@ -61,7 +61,7 @@ def test_name_page_lists_the_group(app: Flask, code: str) -> None:
 
 def test_new_participant_gets_a_device_cookie_and_the_live_page(app: Flask, code: str) -> None:
     phone = app.test_client()
-    response = phone.post(f"/j/{code}/nouveau", data={"nickname": "  Dédé  ", "avatar": "🦊"})
+    response = phone.post(f"/j/{code}/nouveau", data={"nickname": "  Dédé  ", "avatar": "🐭"})
     assert response.status_code == 302
     cookie = phone.get_cookie("kit_device")
     assert cookie and cookie.http_only and cookie.same_site == "Lax"
@@ -69,7 +69,7 @@ def test_new_participant_gets_a_device_cookie_and_the_live_page(app: Flask, code
     assert "data-live" in page and "Dédé" in page and "socket.io.min.js" in page
     with app.app_context():
         dede = db.session.scalar(sa.select(Participant).where(Participant.nickname == "Dédé"))
-        assert dede.avatar == "🦊"
+        assert dede.avatar == "🐭"
         # Only the hash of the token is stored.
         assert db.session.scalar(sa.select(ParticipantDevice.token_hash)) != cookie.value
 

@@ -135,3 +135,16 @@ def test_the_roster_says_which_question_its_answers_are_for(live: Live) -> None:
     roster = events(animator, "roster", A)[-1]
     assert roster["quiz"] == number
     assert next(p for p in roster["participants"] if p["nickname"] == "Awa")["answer"] == [0]
+
+
+def test_an_answer_entered_aloud_reaches_that_participants_phone(live: Live) -> None:
+    number = live.quiz_number()
+    animator = live.animator()
+    animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)
+    bruno_phone, awa_phone = live.phone("Bruno"), live.phone("Awa")
+    roster = events(animator, "roster", A)[-1]["participants"]
+    bruno = next(p["id"] for p in roster if p["nickname"] == "Bruno")
+    events(awa_phone, "state", P)
+    animator.emit("answer_for", {"participant": bruno, "quiz": number, "choices": [1]}, namespace=A, callback=True)
+    assert last_state(bruno_phone, P)["question"]["my_answer"] == [1]
+    assert events(awa_phone, "state", P) == []  # nobody else is told

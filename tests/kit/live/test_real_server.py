@@ -164,3 +164,14 @@ def test_server_restart_in_the_middle_of_a_question(started: tuple[AppServer, We
     finally:
         for client in (animator, *phones):
             client.close()
+
+
+def test_a_refused_phone_gets_the_reason_in_french(started: tuple[AppServer, WebClient, int, str]) -> None:
+    server, _animator, _session_id, code = started
+    refused: list[object] = []
+    sio = socketio.Client(reconnection=False)
+    sio.on("connect_error", refused.append, namespace="/participant")
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(server.url, namespaces=["/participant"], auth={"code": code}, transports=["websocket"],
+                    wait_timeout=5)
+    assert refused == [{"message": "Choisissez d'abord votre prénom sur la page de la séance."}]
