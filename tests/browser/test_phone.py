@@ -95,7 +95,7 @@ def open_page(context: BrowserContext) -> tuple[Page, list[str]]:
     return page, errors
 
 
-def join(page: Page, base: str, code: str, nickname: str, avatar: str = "Renard") -> None:
+def join(page: Page, base: str, code: str, nickname: str, avatar: str = "Souris") -> None:
     """Open the session's page, type a new nickname, pick an avatar and go to the live page."""
     page.goto(f"{base}/j/{code}")
     page.get_by_label("Votre prénom ou surnom").fill(nickname)
@@ -191,8 +191,8 @@ def test_keypad_then_new_participant(phones: dict[str, BrowserContext], live: Li
     shoot(page, artifacts, f"prenom-erreur-{width}")
 
     page.get_by_label("Votre prénom ou surnom").fill(f"Léa {width}")
-    page.locator("label.avatar-choice", has_text="Renard").click()
-    expect(page.get_by_label("Renard")).to_be_checked()
+    page.locator("label.avatar-choice", has_text="Souris").click()
+    expect(page.get_by_label("Souris")).to_be_checked()
     shoot(page, artifacts, f"prenom-{width}")
     page.get_by_role("button", name="C'est parti !").click()
 
