@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from flask import current_app, has_request_context, url_for
 from slides import Deck, DeckError, SourceError, compile_deck, compile_file
 
 from .extensions import db
-from .models import ModuleRevision
+from .models import ModuleImage, ModuleRevision
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,50 @@ def modules_dir() -> Path:
 
 
 def images_dir() -> Path:
-    """Where module images are stored."""
+    """Where the images shipped with the modules are."""
     return modules_dir() / "images"
 
 
-def _image_url(name: str) -> str | None:
-    if not (images_dir() / name).is_file():
-        return None
-    # Outside a request (CLI), the app is assumed to be served at the root.
-    return url_for("decks.image", name=name) if has_request_context() else f"/modules/images/{name}"
+def uploaded_image_names() -> set[str]:
+    """The names of the images the content team uploaded (stored in the database)."""
+    return set(db.session.scalars(sa.select(ModuleImage.name)))
+
+
+def image_resolver(extra: Collection[str] = ()) -> Callable[[str], str | None]:
+    """Map an image name to the URL it is served at: uploaded images first, then shipped ones.
+
+    `extra` names images about to be imported, accepted as if they were uploaded already.
+    """
+    uploaded = uploaded_image_names() | set(extra)
+
+    def resolve(name: str) -> str | None:
+        if name in uploaded:
+            endpoint, fallback = "media.image", f"/medias/{name}"
+        elif image_path(name) is not None:
+            endpoint, fallback = "decks.image", f"/modules/images/{name}"
+        else:
+            return None
+        # Outside a request (CLI), the app is assumed to be served at the root.
+        return url_for(endpoint, name=name) if has_request_context() else fallback
+
+    return resolve
+
+
+def compile_text(slug: str, text: str, extra_images: Collection[str] = ()) -> Deck:
+    """Compile a module's markdown with the app's images; too long or malformed text is an error.
+
+    Raises DeckError with `modules/<slug>.md:line: message` errors.
+    """
+    source = f"modules/{slug}.md"
+    limit = current_app.config["MODULE_MAX_BYTES"]
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise DeckError([SourceError(source, 1, f"le module est trop long ({size // 1024} Ko) : "
+                                                f"{limit // 1024} Ko au plus")])
+    bad = next((i for i, line in enumerate(text.split("\n"), 1) if "\x00" in line), None)
+    if bad is not None:
+        raise DeckError([SourceError(source, bad, "caractère nul : ce texte n'est pas un fichier markdown")])
+    return compile_deck(text, source, image_url=image_resolver(extra_images))
 
 
 _DECKS_KEPT = 64
@@ -56,7 +92,7 @@ def deck_for(revision: ModuleRevision) -> Deck:
     _revision_hashes()[revision.id] = revision.source_hash
     deck = _decks.get(revision.source_hash)
     if deck is None:
-        deck = compile_deck(revision.source, f"modules/{revision.slug}.md", image_url=_image_url)
+        deck = compile_deck(revision.source, f"modules/{revision.slug}.md", image_url=image_resolver())
         if len(_decks) >= _DECKS_KEPT:
             _decks.pop(next(iter(_decks)))
         _decks[revision.source_hash] = deck
@@ -111,11 +147,16 @@ def check_files() -> tuple[list[tuple[Path, Deck]], list[SourceError]]:
     return decks, errors
 
 
-def import_files(author: str = "import des fichiers") -> list[str]:
+def import_files(author: str = "import des fichiers", only_new: bool = False) -> list[str]:
     """Publish every module file whose text differs from its published revision.
 
-    Files with errors are not imported. Returns the slugs that got a new revision.
+    With `only_new`, only modules that have no revision yet are imported: the shipped
+    files are the first revision, and a later `flask setup` never overwrites what the
+    content team edited since. Files with errors are not imported. Returns the slugs
+    that got a new revision.
     """
+    from .revisions import record_version  # revisions compile through this module
+
     decks, errors = check_files()
     if errors:
         raise DeckError(errors)
@@ -124,15 +165,14 @@ def import_files(author: str = "import des fichiers") -> list[str]:
         text = path.read_text(encoding="utf-8")
         digest = hashlib.sha256(text.encode()).hexdigest()
         slug = path.stem
+        if only_new and db.session.scalar(sa.select(ModuleRevision.id).where(ModuleRevision.slug == slug)):
+            continue
         current = db.session.scalar(
             sa.select(ModuleRevision).where(ModuleRevision.slug == slug, ModuleRevision.published)
         )
         if current and current.source_hash == digest:
             continue
-        if current:
-            current.published = False
-        db.session.add(ModuleRevision(slug=slug, source=text, source_hash=digest, author=author,
-                                      message=f"Import de modules/{path.name}", published=True))
+        record_version(slug, text, author=author, message=f"Import de modules/{path.name}", publish=True)
         changed.append(slug)
     db.session.commit()
     return changed

@@ -1,0 +1,295 @@
+// The module editor: line numbers with errors marked, a live preview compiled by the
+// server (the same `slides` compiler as the projector), and the text kept on this device
+// (localStorage) until it is saved, so that nothing typed is lost.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-editor]");
+  if (!form) return;
+  var source = form.querySelector("[data-source]");
+  var gutter = form.querySelector("[data-gutter]");
+  var preview = form.querySelector("[data-preview]");
+  var statusLine = form.querySelector("[data-status]");
+  var errorsBox = form.querySelector("[data-errors-box]");
+  var errorsList = form.querySelector("[data-errors]");
+  var baseField = form.querySelector("input[name=base_revision_id]");
+  var slug = form.dataset.slug;
+  var token = document.querySelector("meta[name=csrf-token]").content;
+  var DELAY = 400; // ms of quiet typing before the preview is compiled
+  var serverText = source.value;
+  var errorLines = {};
+  var lineCount = 0;
+
+  // --- Line numbers, with the lines that have an error marked ----------------------------
+  // Long lines wrap (French sentences are long): a hidden copy of the text, as wide as the
+  // textarea, measures how high each line is drawn, so that every number stays beside its line.
+  var mirror = document.createElement("div");
+  mirror.className = "code-mirror";
+  mirror.setAttribute("aria-hidden", "true");
+  source.parentNode.appendChild(mirror);
+
+  function measure(lines) {
+    var style = getComputedStyle(source);
+    ["font", "letterSpacing", "wordSpacing", "tabSize", "fontVariantLigatures"].forEach(function (name) {
+      mirror.style[name] = style[name];
+    });
+    mirror.style.width = (source.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)) + "px";
+    mirror.textContent = "";
+    var fragment = document.createDocumentFragment();
+    lines.forEach(function (line) {
+      var row = document.createElement("div");
+      row.textContent = line || " ";
+      fragment.appendChild(row);
+    });
+    mirror.appendChild(fragment);
+    return Array.prototype.map.call(mirror.children, function (row) { return row.offsetHeight; });
+  }
+
+  function renderGutter() {
+    var lines = source.value.split("\n");
+    if (lines.length !== lineCount) {
+      var html = [];
+      for (var i = 1; i <= lines.length; i++) html.push("<span data-n=\"" + i + "\">" + i + "</span>");
+      gutter.innerHTML = html.join("");
+      lineCount = lines.length;
+    }
+    var heights = measure(lines);
+    Array.prototype.forEach.call(gutter.children, function (mark, i) {
+      mark.style.height = heights[i] + "px";
+      mark.classList.remove("has-error");
+      mark.removeAttribute("title");
+    });
+    Object.keys(errorLines).forEach(function (line) {
+      var mark = gutter.children[line - 1];
+      if (mark) {
+        mark.classList.add("has-error");
+        mark.title = errorLines[line];
+      }
+    });
+    gutter.scrollTop = source.scrollTop;
+  }
+  source.addEventListener("scroll", function () { gutter.scrollTop = source.scrollTop; });
+
+  function goToLine(line) {
+    var lines = source.value.split("\n");
+    line = Math.max(1, Math.min(lines.length, line));
+    var start = 0;
+    for (var i = 0; i < line - 1; i++) start += lines[i].length + 1;
+    source.focus();
+    source.setSelectionRange(start, start + lines[line - 1].length);
+    var mark = gutter.children[line - 1];
+    source.scrollTop = Math.max(0, (mark ? mark.offsetTop : 0) - source.clientHeight / 3);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-goto]");
+    if (!link) return;
+    event.preventDefault();
+    goToLine(parseInt(link.dataset.goto, 10));
+  });
+
+  function showErrors(errors) {
+    errorLines = {};
+    errorsList.innerHTML = "";
+    errors.forEach(function (error) {
+      errorLines[error.line] = error.message;
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#ligne-" + error.line;
+      link.dataset.goto = error.line;
+      link.textContent = "ligne " + error.line + " : " + error.message;
+      item.appendChild(link);
+      errorsList.appendChild(item);
+    });
+    errorsBox.hidden = errors.length === 0;
+    errorsBox.querySelector("h3").textContent = errors.length + " erreur" + (errors.length > 1 ? "s" : "") +
+      " à corriger";
+    renderGutter();
+  }
+
+  // --- Preview: slides designed at 1280x720, scaled to their box and fitted like the projector's
+  var IMAGE_STEPS = [0.85, 0.7, 0.55];
+  var FONT_STEPS = [95, 90, 85, 80, 75, 70, 65, 60];
+
+  function overflows(body) {
+    return body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1;
+  }
+
+  function fitSlide(slide) {
+    var body = slide.querySelector(".slide-body");
+    if (!body || !body.clientHeight || !overflows(body)) return;
+    var images = Array.prototype.slice.call(body.querySelectorAll("img"));
+    var fontPx = parseFloat(getComputedStyle(body).fontSize);
+    var bases = images.map(function (img) { return parseFloat(getComputedStyle(img).maxHeight) / fontPx; });
+    for (var i = 0; i < IMAGE_STEPS.length && images.length; i++) {
+      images.forEach(function (img, j) {
+        if (bases[j] > 0) img.style.maxHeight = (bases[j] * IMAGE_STEPS[i]).toFixed(3) + "em";
+      });
+      if (!overflows(body)) return;
+    }
+    for (var k = 0; k < FONT_STEPS.length; k++) {
+      body.style.fontSize = FONT_STEPS[k] + "%";
+      if (!overflows(body)) return;
+    }
+  }
+
+  function scalePreviews() {
+    preview.querySelectorAll(".preview").forEach(function (box) {
+      var stage = box.querySelector(".stage");
+      if (stage && box.clientWidth) stage.style.transform = "scale(" + box.clientWidth / 1280 + ")";
+    });
+  }
+
+  function preparePreview() {
+    scalePreviews();
+    preview.querySelectorAll(".stage > .slide").forEach(function (slide) {
+      fitSlide(slide);
+      slide.querySelectorAll("img").forEach(function (img) {
+        if (!img.complete) img.addEventListener("load", function () { fitSlide(slide); }, { once: true });
+      });
+    });
+  }
+  if ("ResizeObserver" in window) {
+    new ResizeObserver(scalePreviews).observe(preview);
+    new ResizeObserver(function () { renderGutter(); }).observe(source);
+  }
+  window.addEventListener("resize", scalePreviews);
+
+  var sequence = 0;
+  var timer = null;
+
+  function compile() {
+    var mine = ++sequence;
+    statusLine.textContent = "Aperçu en cours…";
+    fetch(form.dataset.previewUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify({ slug: slug, text: source.value })
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (result) {
+      if (mine !== sequence) return; // a newer text is being compiled
+      var data = result.data;
+      if (!result.ok && !data.errors) {
+        statusLine.textContent = data.message || "L'aperçu n'a pas pu être calculé.";
+        return;
+      }
+      showErrors(data.errors || []);
+      if (data.ok) {
+        preview.innerHTML = data.html;
+        preview.classList.remove("is-stale");
+        preparePreview();
+        statusLine.textContent = "Aperçu à jour : " + data.summary;
+      } else {
+        preview.classList.add("is-stale");
+        statusLine.textContent = "Le texte a " + data.errors.length + " erreur" +
+          (data.errors.length > 1 ? "s" : "") + ". L'aperçu montre le dernier texte sans erreur.";
+      }
+    }).catch(function () {
+      if (mine === sequence) statusLine.textContent = "Aperçu impossible : le serveur ne répond pas. Votre texte est gardé sur cet appareil.";
+    });
+  }
+
+  // --- Kept on this device until saved ------------------------------------------------------
+  var PREFIX = "kit-editeur:" + slug + ":";
+  var storageWorks = true;
+
+  function storageKey() { return PREFIX + (baseField.value || "nouveau"); }
+
+  function keep() {
+    try {
+      if (source.value === serverText) localStorage.removeItem(storageKey());
+      else localStorage.setItem(storageKey(), JSON.stringify({ text: source.value, base: baseField.value, at: Date.now() }));
+      storageWorks = true;
+    } catch (e) {
+      storageWorks = false;
+    }
+  }
+
+  function findKept() {
+    var best = null;
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        var key = localStorage.key(i);
+        if (key.indexOf(PREFIX) !== 0) continue;
+        var kept = JSON.parse(localStorage.getItem(key) || "null");
+        if (!kept || kept.text === serverText) {
+          localStorage.removeItem(key); // saved since: nothing to offer
+          i--;
+          continue;
+        }
+        kept.key = key;
+        if (!best || kept.at > best.at) best = kept;
+      }
+    } catch (e) {
+      return null;
+    }
+    return best;
+  }
+
+  function offerKept() {
+    var kept = findKept();
+    var banner = document.querySelector("[data-restore]");
+    if (!kept || !banner) return;
+    banner.querySelector("[data-restore-date]").textContent = "modifié le " +
+      new Date(kept.at).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+    banner.hidden = false;
+    banner.querySelector("[data-restore-use]").addEventListener("click", function () {
+      source.value = kept.text;
+      // It started from its own version: saving it will show a conflict if the module changed since.
+      if (kept.base) baseField.value = kept.base;
+      banner.hidden = true;
+      changed();
+      source.focus();
+    });
+    banner.querySelector("[data-restore-drop]").addEventListener("click", function () {
+      try { localStorage.removeItem(kept.key); } catch (e) { /* nothing kept */ }
+      banner.hidden = true;
+    });
+  }
+
+  var gutterFrame = null;
+
+  function changed() {
+    // Measuring lines costs a layout: once per frame at most, however fast the typing.
+    if (gutterFrame === null) {
+      gutterFrame = requestAnimationFrame(function () { gutterFrame = null; renderGutter(); });
+    }
+    keep();
+    clearTimeout(timer);
+    timer = setTimeout(compile, DELAY);
+  }
+
+  // --- The preview follows the line being edited ----------------------------------------------
+  function followCaret() {
+    var line = source.value.slice(0, source.selectionStart).split("\n").length;
+    var items = preview.querySelectorAll(".preview-item[data-line]");
+    var target = null;
+    items.forEach(function (item) {
+      item.classList.remove("is-current");
+      if (parseInt(item.dataset.line, 10) <= line) target = item;
+    });
+    if (!target) return;
+    target.classList.add("is-current");
+    var box = preview.getBoundingClientRect();
+    var at = target.getBoundingClientRect();
+    if (at.top < box.top || at.top > box.bottom - 40) preview.scrollTop += at.top - box.top - 8;
+  }
+
+  var submitting = false;
+  source.addEventListener("input", changed);
+  source.addEventListener("keyup", followCaret);
+  source.addEventListener("click", followCaret);
+  form.addEventListener("submit", function () { submitting = true; keep(); });
+  window.addEventListener("beforeunload", function (event) {
+    // Only when this device could not keep the text: otherwise it is offered back on return.
+    if (!submitting && !storageWorks && source.value !== serverText) event.preventDefault();
+  });
+
+  var initial = document.getElementById("erreurs-initiales");
+  showErrors(initial ? JSON.parse(initial.textContent) : []);
+  preparePreview();
+  offerKept();
+  keep();
+})();
