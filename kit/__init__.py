@@ -30,9 +30,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_errors(app)
 
-    from . import animator, auth, catalogue, decks, join
+    from . import animator, auth, catalogue, decks, editor, join, media
 
-    for blueprint in (catalogue.bp, decks.bp, auth.bp, animator.bp, join.bp):
+    for blueprint in (catalogue.bp, decks.bp, auth.bp, animator.bp, join.bp, editor.bp, media.bp):
+        app.register_blueprint(blueprint)
+
+    from . import admin, badges, coordinator, progress, reports
+
+    for blueprint in (progress.bp, coordinator.bp, reports.bp, admin.bp, badges.bp):
         app.register_blueprint(blueprint)
 
     from .live.sockets import init_sockets

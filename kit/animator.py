@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from .join import AVATARS, nickname_key
 from .live import service
 from .live.errors import LiveError
 from .live.sockets import broadcast
-from .models import Participant, Role, SessionStatus, TrainingGroup, TrainingSession
+from .models import Attendance, Participant, Role, SessionStatus, TrainingGroup, TrainingSession
 from .network import lan_addresses
 
 bp = Blueprint("animator", __name__, url_prefix="/animateur")
@@ -29,8 +30,16 @@ bp = Blueprint("animator", __name__, url_prefix="/animateur")
 
 @bp.before_request
 @login_required
-def _signed_in() -> None:
-    """Every page of the animator's space needs a signed-in account."""
+def _signed_in() -> Response | None:
+    """Every page of the animator's space needs an animator's (or an admin's) account.
+
+    A coordinator signing in lands on the dashboard: they are sent to their own space.
+    """
+    if current_user.role == Role.COORDINATOR:
+        if request.endpoint == "animator.dashboard":
+            return redirect(url_for("coordinator.index"))
+        abort(403, "L'espace des animateurs est réservé aux animateurs et animatrices.")
+    return None
 
 
 class GroupForm(Form):
@@ -151,10 +160,51 @@ def new_session() -> str | Response:
 
 @bp.get("/seances/<int:session_id>")
 def session(session_id: int) -> str:
-    """A session: start it, open its projector and presenter, end it."""
+    """A session: start it, open its projector and presenter, end it, correct its attendance."""
     live = _own_session(session_id)
     deck = deck_for(live.revision)
-    return render_template("animator/session.html", session=live, deck=deck, join_url=join_url(live))
+    return render_template("animator/session.html", session=live, deck=deck, join_url=join_url(live),
+                           attendance=attendance_of(live), attendance_form=AttendanceForm())
+
+
+class AttendanceForm(Form):
+    """The attendance of a session: one `present` checkbox per participant (read from the request)."""
+
+
+def attendance_of(live: TrainingSession) -> list[tuple[Participant, Attendance | None]]:
+    """Each participant of the session's group with their attendance row, if any."""
+    rows = {a.participant_id: a for a in db.session.scalars(
+        sa.select(Attendance).where(Attendance.session_id == live.id))}
+    return [(p, rows.get(p.id)) for p in live.group.participants]
+
+
+@bp.post("/seances/<int:session_id>/presences")
+def correct_attendance(session_id: int) -> Response:
+    """Correct the attendance recorded when phones joined: someone present without a phone, say."""
+    live = _own_session(session_id)
+    if live.status == SessionStatus.PLANNED:
+        abort(400, "Démarrez la séance avant de noter les présences.")
+    if not AttendanceForm().validate_on_submit():
+        abort(400, "Le formulaire n'est pas valide. Rechargez la page.")
+    chosen = request.form.getlist("present")
+    members = {p.id for p in live.group.participants}
+    if not all(value.isdigit() and int(value) in members for value in chosen):
+        abort(400, "Cette personne n'est pas dans le groupe de cette séance.")
+    present = {int(value) for value in chosen}
+    changed = 0
+    for participant, row in attendance_of(live):
+        wanted = participant.id in present
+        if row is None and wanted:
+            db.session.add(Attendance(session_id=live.id, participant_id=participant.id, present=True,
+                                      corrected_by_id=current_user.id))
+            changed += 1
+        elif row is not None and row.present != wanted:
+            row.present = wanted
+            row.corrected_by_id = current_user.id
+            changed += 1
+    db.session.commit()
+    flash(f"Présences enregistrées ({changed} changement{'s' if changed > 1 else ''}).", "success")
+    return redirect(url_for("animator.session", session_id=live.id) + "#presences")
 
 
 @bp.post("/seances/<int:session_id>/demarrer")
@@ -210,7 +260,7 @@ def presenter(session_id: int) -> str | Response:
     deck = deck_for(live.revision)
     module = Module(live.module_slug, live.revision_id, deck)
     return render_template("decks/presenter.html", deck=deck, module=module,
-                           current=max(1, live.current_slide), live=live, join_url=join_url(live),
+                           current=live.current_slide, live=live, join_url=join_url(live),
                            short_url=short_join_url())
 
 
@@ -220,9 +270,11 @@ def qr_code(session_id: int) -> Response:
     live = _own_session(session_id)
     if not live.join_code:
         abort(404, "Cette séance n'a pas de code : démarrez-la d'abord.")
-    svg = segno.make(join_url(live), error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff",
-                                                           omitsize=True)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    svg = io.BytesIO()
+    # A standalone SVG needs its namespace to load in an <img>.
+    segno.make(join_url(live), error="m").save(svg, kind="svg", xmldecl=False, svgns=True, nl=False, scale=10,
+                                                border=2, dark="#000", light="#fff", omitsize=True)
+    return Response(svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 def short_join_url() -> str:

@@ -1,6 +1,8 @@
-"""Flask CLI commands: `flask modules check|import` and `flask setup`."""
+"""Flask CLI commands: `flask modules check|import|export|import-zip`, `flask setup`, `flask users`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -11,11 +13,20 @@ from flask_migrate import upgrade
 from slides import DeckError
 
 from .content import check_files, import_files
-from .demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
+from .demo import (
+    DEMO_ADMIN_EMAIL,
+    DEMO_ADMIN_PASSWORD,
+    DEMO_COORDINATOR_EMAIL,
+    DEMO_COORDINATOR_PASSWORD,
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    create_demo,
+)
 from .extensions import db
 from .models import Role, User
+from .transfer import TransferError, export_files, import_zip
 
-modules_cli = AppGroup("modules", help="Vérifier et importer les modules de modules/.")
+modules_cli = AppGroup("modules", help="Vérifier, importer et exporter les modules.")
 
 
 @modules_cli.command("check")
@@ -43,14 +54,42 @@ def import_command() -> None:
     click.echo(f"{len(changed)} module(s) importé(s) : {', '.join(changed) or 'aucun changement'}")
 
 
+@modules_cli.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def export_command(folder: Path) -> None:
+    """Write the published modules (and their images) into FOLDER, laid out like modules/."""
+    written = export_files(folder)
+    modules = sum(1 for name in written if name.endswith(".md"))
+    click.echo(f"{modules} module(s) et {len(written) - modules} image(s) écrits dans {folder}")
+
+
+@modules_cli.command("import-zip")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--publish", is_flag=True, help="Publier aussi les modules importés.")
+def import_zip_command(file: Path, publish: bool) -> None:
+    """Import a zip made by the editor's export: everything is checked, nothing is written on any error."""
+    try:
+        changed = import_zip(file.read_bytes(), "import en ligne de commande", file.name, publish=publish)
+    except TransferError as exc:
+        for error in exc.errors:
+            click.echo(error, err=True)
+        raise SystemExit(1) from exc
+    state = "publié(s)" if publish else "enregistré(s), pas encore publié(s)"
+    click.echo(f"{len(changed)} module(s) {state} : {', '.join(changed) or 'aucun changement'}")
+
+
 @click.command("setup")
 @click.option("--demo", is_flag=True, help="Créer aussi un compte, un groupe et une séance de démonstration.")
 @with_appcontext
 def setup_command(demo: bool) -> None:
-    """Create or upgrade the database, then import the modules."""
+    """Create or upgrade the database, then import the modules that have no revision yet.
+
+    The shipped files are each module's first revision; what the content team edited
+    since is never overwritten (`flask modules import` does that, on purpose).
+    """
     upgrade()
     try:
-        changed = import_files()
+        changed = import_files(only_new=True)
     except DeckError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(1) from exc
@@ -58,6 +97,9 @@ def setup_command(demo: bool) -> None:
     if demo:
         create_demo()
         click.echo(f"Compte de démonstration : {DEMO_EMAIL} / mot de passe : {DEMO_PASSWORD}")
+        click.echo(f"Compte éditeur de démonstration : {DEMO_ADMIN_EMAIL} / mot de passe : {DEMO_ADMIN_PASSWORD}")
+        click.echo(f"Compte coordination de démonstration : {DEMO_COORDINATOR_EMAIL} / mot de passe : "
+                   f"{DEMO_COORDINATOR_PASSWORD}")
 
 
 users_cli = AppGroup("users", help="Gérer les comptes.")
@@ -67,9 +109,10 @@ users_cli = AppGroup("users", help="Gérer les comptes.")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ANIMATOR.value)
+@click.option("--region", default=None, help="La région suivie, pour un·e coordinateur·rice.")
 @click.password_option("--password", prompt="Mot de passe")
-def create_user_command(email: str, name: str, role: str, password: str) -> None:
-    """Create an account (the password is asked, never stored in clear)."""
+def create_user_command(email: str, name: str, role: str, password: str, region: str | None) -> None:
+    """Create an account (the password is asked, never stored in clear); structures are set in /admin."""
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         click.echo(f"Un compte existe déjà pour {email}.", err=True)
@@ -77,7 +120,7 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
     if len(password) < 8:
         click.echo("Le mot de passe doit faire au moins 8 caractères.", err=True)
         raise SystemExit(1)
-    user = User(email=email, name=name, role=role)
+    user = User(email=email, name=name, role=role, region=region)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()

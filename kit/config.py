@@ -38,6 +38,22 @@ class Config:
     COMPRESS_MIN_SIZE: int = 500
     SEND_FILE_MAX_AGE_DEFAULT: int = 3600
     MAX_CONTENT_LENGTH: int = 2 * 1024 * 1024
+    # The editor: one module's markdown, one uploaded image, one zip of modules to import.
+    MODULE_MAX_BYTES: int = 512 * 1024
+    IMAGE_MAX_BYTES: int = int(os.environ.get("IMAGE_MAX_BYTES", str(1024 * 1024)))
+    IMPORT_MAX_BYTES: int = 20 * 1024 * 1024
+    IMPORT_MAX_FILES: int = 300
+    # Open Badges. Every badge identifier is built on PUBLIC_BASE_URL, the address where this server
+    # is reachable from the Internet (e.g. "https://kit.example.org"): never a laptop's LAN address,
+    # or nobody could verify the badge once the laptop is off. No badge is issued while it is unset.
+    PUBLIC_BASE_URL: str | None = os.environ.get("PUBLIC_BASE_URL")
+    # Tests serve on 127.0.0.1, the only address the offline validators fetch: they allow loopback.
+    BADGES_ALLOW_LOOPBACK: bool = os.environ.get("BADGES_ALLOW_LOOPBACK", "false").lower() == "true"
+    BADGE_ISSUER_NAME: str = os.environ.get("BADGE_ISSUER_NAME", "Kit Animateur — programme « Bases du smartphone »")
+    BADGE_ISSUER_EMAIL: str | None = os.environ.get("BADGE_ISSUER_EMAIL")
+    BADGE_ISSUER_URL: str | None = os.environ.get("BADGE_ISSUER_URL")  # the issuer's website; PUBLIC_BASE_URL if unset
+    # The issuer's Ed25519 key (PEM), generated at first run; instance/badge_signing_key.pem if unset.
+    BADGE_SIGNING_KEY_FILE: str | None = os.environ.get("BADGE_SIGNING_KEY_FILE")
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -50,6 +66,11 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(Path(app.instance_path))
+    if not app.config.get("BADGE_SIGNING_KEY_FILE"):
+        app.config["BADGE_SIGNING_KEY_FILE"] = str(Path(app.instance_path) / "badge_signing_key.pem")
+    from .openbadges.keys import load_or_create_key
+
+    load_or_create_key(Path(app.config["BADGE_SIGNING_KEY_FILE"]))  # the issuer's key, made at first run
 
 
 def _instance_secret(instance: Path) -> str:

@@ -96,6 +96,8 @@ class Participant(db.Model):
     nickname_key: Mapped[str] = mapped_column(sa.String(30))
     avatar: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Set when their personal data was erased: the nickname is then a neutral placeholder.
+    erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     group: Mapped[TrainingGroup] = relationship(back_populates="participants")
 
