@@ -25,7 +25,7 @@ class Config:
     GROUP_MAX_PARTICIPANTS: int = int(os.environ.get("GROUP_MAX_PARTICIPANTS", "30"))
     SOCKETIO_ASYNC_MODE: str | None = os.environ.get("SOCKETIO_ASYNC_MODE")  # gevent when installed
     # How often, at most, the animators' roster and results are refreshed while answers arrive.
-    LIVE_REFRESH_SECONDS: float = float(os.environ.get("LIVE_REFRESH_SECONDS", "0.25"))
+    LIVE_REFRESH_SECONDS: float = float(os.environ.get("LIVE_REFRESH_SECONDS", "0.5"))
     WORKER_HEARTBEAT: bool = True
     SOCKETIO_CORS_ORIGINS: str | list[str] | None = None  # same origin only
     WTF_I18N_ENABLED: bool = False  # WTForms' own French translations (kit.forms.Form), no Babel needed

@@ -162,17 +162,29 @@ def check_choices(quiz: Quiz, choices: Sequence[int]) -> list[int]:
     return unique
 
 
+_UPSERTS: dict[str, sa.Insert] = {}
+
+
+def _upsert_statement(dialect_name: str) -> sa.Insert:
+    """INSERT … ON CONFLICT DO UPDATE for answers, built once per dialect (building it costs more
+    than running it on the hot path)."""
+    statement = _UPSERTS.get(dialect_name)
+    if statement is None:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        insert = dialect.insert(Answer)
+        statement = _UPSERTS[dialect_name] = insert.on_conflict_do_update(
+            index_elements=["session_id", "quiz_number", "participant_id"],
+            set_={"choices": insert.excluded.choices, "entered_by": insert.excluded.entered_by,
+                  "answered_at": insert.excluded.answered_at})
+    return statement
+
+
 def _upsert_answer(session_id: int, number: int, participant_id: int, choices: list[int], entered_by: str) -> None:
     # One statement, atomic under concurrency: the unique constraint decides, not a prior SELECT.
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    values = {"session_id": session_id, "quiz_number": number, "participant_id": participant_id,
-              "choices": ",".join(map(str, choices)), "entered_by": entered_by, "answered_at": utcnow()}
-    statement = dialect.insert(Answer).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["session_id", "quiz_number", "participant_id"],
-        set_={"choices": statement.excluded.choices, "entered_by": statement.excluded.entered_by,
-              "answered_at": statement.excluded.answered_at})
-    db.session.execute(statement)
+    statement = _upsert_statement(db.session.get_bind().dialect.name)
+    db.session.execute(statement, {"session_id": session_id, "quiz_number": number, "participant_id": participant_id,
+                                   "choices": ",".join(map(str, choices)), "entered_by": entered_by,
+                                   "answered_at": utcnow()})
 
 
 def record_attendance(session_id: int, participant_id: int) -> None:

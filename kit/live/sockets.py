@@ -93,7 +93,7 @@ _pending: set[int] = set()  # per-process throttle only; the data itself is in t
 
 
 def refresh_animators(session_id: int) -> None:
-    """Send the roster and results to the animators, at most about 4 times a second."""
+    """Send the roster and results to the animators, at most every LIVE_REFRESH_SECONDS."""
     delay = current_app.config["LIVE_REFRESH_SECONDS"]
     if not delay:  # tests: at once, in the handler
         _send_to_animators(session_id)
@@ -233,6 +233,7 @@ class ParticipantNamespace(Namespace):
             raise ConnectionRefusedError("Choisissez d'abord votre prénom sur la page de la séance.")
         connection["session_id"] = session.id
         connection["participant_id"] = participant.id
+        connection["revision_id"] = session.revision_id  # a session never changes revision
         join_room(phones_room(session.id))
         join_room(participant_room(session.id, participant.id))
         presence.connect(request.sid, session.id, participant.id)  # type: ignore[attr-defined]
@@ -262,11 +263,7 @@ class ParticipantNamespace(Namespace):
         """`{"quiz": n, "choices": [i, ...]}` from a phone; acknowledged once committed."""
         data = validation.payload(data, {"quiz", "choices"})
         session_id, participant_id = self._ids()
-        revision_id = db.session.scalar(db.select(TrainingSession.revision_id)
-                                        .where(TrainingSession.id == session_id))
-        deck = deck_by_revision_id(revision_id) if revision_id else None
-        if deck is None:
-            raise LiveError("Cette séance n'existe plus.", "pas_en_cours")
+        deck = deck_by_revision_id(connection["revision_id"])
         number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
         stored = service.submit_answer(session_id, deck, participant_id, number, validation.choices(data))
         refresh_animators(session_id)
