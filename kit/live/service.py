@@ -30,6 +30,14 @@ from .errors import LiveError
 
 TIMER_GRACE = timedelta(seconds=2)  # network latency after a countdown reaches zero
 
+# Built once: the session's status and the question's state, read before every answer.
+_ANSWERABLE = (
+    sa.select(TrainingSession.status, SessionQuestion.state, SessionQuestion.opened_at)
+    .outerjoin(SessionQuestion, sa.and_(SessionQuestion.session_id == TrainingSession.id,
+                                        SessionQuestion.quiz_number == sa.bindparam("number")))
+    .where(TrainingSession.id == sa.bindparam("session_id"))
+)
+
 
 def start(session: TrainingSession) -> None:
     """Open the session to the phones: it gets a join code and shows the join slide."""
@@ -129,12 +137,7 @@ def submit_answer(session_id: int, revision_deck: Deck, participant_id: int, num
 
     A participant may change their answer while the question is open.
     """
-    row = db.session.execute(
-        sa.select(TrainingSession.status, SessionQuestion.state, SessionQuestion.opened_at)
-        .outerjoin(SessionQuestion, sa.and_(SessionQuestion.session_id == TrainingSession.id,
-                                            SessionQuestion.quiz_number == number))
-        .where(TrainingSession.id == session_id)
-    ).one_or_none()
+    row = db.session.execute(_ANSWERABLE, {"session_id": session_id, "number": number}).one_or_none()
     if row is None or row.status != SessionStatus.LIVE:
         raise LiveError("Cette séance n'est pas en cours.", "pas_en_cours")
     quiz = quiz_of(revision_deck, number)

@@ -28,7 +28,7 @@ from . import presence, service, validation
 from .codes import normalize_code
 from .devices import participant_for_token
 from .errors import LiveError
-from .state import animator_state, participant_state, public_state, roster
+from .state import animator_state, animator_view, participant_state, public_state, roster
 
 ANIMATORS = "/animateur"
 PARTICIPANTS = "/participant"
@@ -119,9 +119,10 @@ def _flush(app: Any, session_id: int, delay: float) -> None:
 def _send_to_animators(session_id: int) -> None:
     session = db.session.get(TrainingSession, session_id)
     if session is not None:
-        deck = deck_by_revision_id(session.revision_id)
-        socketio.emit("state", animator_state(session, deck), to=animators_room(session_id), namespace=ANIMATORS)
-        socketio.emit("roster", roster_payload(session), to=animators_room(session_id), namespace=ANIMATORS)
+        state, people = animator_view(session, deck_by_revision_id(session.revision_id))
+        socketio.emit("state", state, to=animators_room(session_id), namespace=ANIMATORS)
+        socketio.emit("roster", {"session": session.id, "quiz": session.current_quiz, "participants": people},
+                      to=animators_room(session_id), namespace=ANIMATORS)
 
 
 def roster_payload(session: TrainingSession) -> dict[str, Any]:

@@ -20,7 +20,8 @@ def public_state(session: TrainingSession, deck: Deck) -> dict[str, Any]:
     return _state(session, deck, with_results=False)
 
 
-def _state(session: TrainingSession, deck: Deck, with_results: bool) -> dict[str, Any]:
+def _state(session: TrainingSession, deck: Deck, with_results: bool,
+           answers: dict[int, list[int]] | None = None) -> dict[str, Any]:
     number = session.current_slide
     slide = deck.slides[number - 1] if 1 <= number <= len(deck.slides) else None
     state: dict[str, Any] = {
@@ -42,11 +43,12 @@ def _state(session: TrainingSession, deck: Deck, with_results: bool) -> dict[str
     if session.current_quiz:
         question = db.session.get(SessionQuestion, (session.id, session.current_quiz))
         if question is not None:
-            state["question"] = _question(session, deck, question, with_results)
+            state["question"] = _question(session, deck, question, with_results, answers)
     return state
 
 
-def _question(session: TrainingSession, deck: Deck, question: SessionQuestion, with_results: bool) -> dict[str, Any]:
+def _question(session: TrainingSession, deck: Deck, question: SessionQuestion, with_results: bool,
+              answers: dict[int, list[int]] | None) -> dict[str, Any]:
     quiz = deck.quizzes[question.quiz_number - 1]
     opened = as_utc(question.opened_at)
     payload: dict[str, Any] = {
@@ -59,7 +61,8 @@ def _question(session: TrainingSession, deck: Deck, question: SessionQuestion, w
     }
     revealed = question.state == QuestionState.REVEALED
     if revealed or with_results:
-        answers = answers_of(session.id, quiz.number)
+        if answers is None:
+            answers = answers_of(session.id, quiz.number)
         payload["tally"] = tally(answers, quiz)
         payload["answered"] = len(answers)
     if revealed:
@@ -69,10 +72,18 @@ def _question(session: TrainingSession, deck: Deck, question: SessionQuestion, w
 
 def animator_state(session: TrainingSession, deck: Deck) -> dict[str, Any]:
     """What the projector and presenter windows see: results as they come, and the join details."""
-    state = _state(session, deck, with_results=True)
+    return animator_view(session, deck)[0]
+
+
+def animator_view(session: TrainingSession, deck: Deck) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The animators' state and the roster together, reading answers and attendance once."""
+    answers = answers_of(session.id, session.current_quiz) if session.current_quiz else {}
+    present = set(db.session.scalars(sa.select(Attendance.participant_id).where(
+        Attendance.session_id == session.id, Attendance.present)))
+    state = _state(session, deck, with_results=True, answers=answers)
     state["join_code"] = session.join_code
-    state["present"] = present_count(session.id)
-    return state
+    state["present"] = len(present)
+    return state, _roster(session, answers, present)
 
 
 def participant_state(session: TrainingSession, deck: Deck, participant_id: int) -> dict[str, Any]:
@@ -94,18 +105,19 @@ def answers_of_one(session_id: int, number: int, participant_id: int) -> list[in
     return [int(c) for c in choices.split(",") if c] if choices is not None else None
 
 
-def present_count(session_id: int) -> int:
-    """How many participants joined the session (the N of "n / N ont répondu")."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)
-                             .where(Attendance.session_id == session_id, Attendance.present)) or 0
-
-
 def roster(session: TrainingSession) -> list[dict[str, Any]]:
     """The group's participants: connected, present, and whether they answered the current question."""
+    return _roster(session)
+
+
+def _roster(session: TrainingSession, answered: dict[int, list[int]] | None = None,
+            present: set[int] | None = None) -> list[dict[str, Any]]:
     connected = presence.connected_participants(session.id)
-    present = set(db.session.scalars(sa.select(Attendance.participant_id).where(
-        Attendance.session_id == session.id, Attendance.present)))
-    answered: dict[int, list[int]] = answers_of(session.id, session.current_quiz) if session.current_quiz else {}
+    if present is None:
+        present = set(db.session.scalars(sa.select(Attendance.participant_id).where(
+            Attendance.session_id == session.id, Attendance.present)))
+    if answered is None:
+        answered = answers_of(session.id, session.current_quiz) if session.current_quiz else {}
     # Plain columns, not ORM objects: this runs several times a second with a whole group.
     people = db.session.execute(sa.select(Participant.id, Participant.nickname, Participant.avatar)
                                 .where(Participant.group_id == session.group_id).order_by(Participant.nickname_key))
