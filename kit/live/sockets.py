@@ -89,6 +89,15 @@ def broadcast(session: TrainingSession, deck: Deck) -> None:
     refresh_animators(session.id)
 
 
+def announce_answer(session_id: int, participant_id: int, number: int, choices: list[int]) -> None:
+    """Tell the animator windows about one answer: they update the count, tally and roster themselves.
+
+    A small message per answer costs far less than rebuilding the state and roster of the session.
+    """
+    socketio.emit("answer", {"quiz": number, "participant": participant_id, "choices": choices},
+                  to=animators_room(session_id), namespace=ANIMATORS)
+
+
 _pending: set[int] = set()  # per-process throttle only; the data itself is in the database
 
 
@@ -192,7 +201,7 @@ class AnimatorNamespace(Namespace):
         # The participant's own phone, if any, shows the answer entered for them.
         socketio.emit("state", participant_state(session, deck, participant.id),
                       to=participant_room(session.id, participant.id), namespace=PARTICIPANTS)
-        refresh_animators(session.id)
+        announce_answer(session.id, participant.id, number, stored)
         return {"choices": stored}
 
     @handler
@@ -267,7 +276,7 @@ class ParticipantNamespace(Namespace):
         deck = deck_by_revision_id(connection["revision_id"])
         number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
         stored = service.submit_answer(session_id, deck, participant_id, number, validation.choices(data))
-        refresh_animators(session_id)
+        announce_answer(session_id, participant_id, number, stored)
         return {"quiz": number, "choices": stored}
 
     @handler

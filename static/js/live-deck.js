@@ -512,6 +512,19 @@
     drawJoinCount();
     if (!projector) drawRoster();
   });
+  // One answer as it arrives: the count, the tally and the roster follow without a full state.
+  socket.on("answer", function (data) {
+    var q = state && state.question;
+    if (!data || !q || q.number !== data.quiz || !q.tally) return;
+    var person = null;
+    roster.forEach(function (p) { if (p.id === data.participant) person = p; });
+    var before = person && rosterQuiz === data.quiz ? person.answer : null;
+    if (before) before.forEach(function (i) { if (q.tally[i] > 0) q.tally[i] -= 1; });
+    else q.answered = (q.answered || 0) + 1;
+    (data.choices || []).forEach(function (i) { if (i >= 0 && i < q.tally.length) q.tally[i] += 1; });
+    if (person) { person.answer = data.choices; rosterQuiz = data.quiz; }
+    draw();
+  });
   socket.on("black", function (data) { deck.setBlack(!!(data && data.on)); });
   setStatus("connecting");
 })();

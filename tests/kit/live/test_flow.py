@@ -61,7 +61,10 @@ def test_a_whole_quiz(live: Live) -> None:
     # Changing one's mind while the question is open replaces the answer.
     assert awa.emit("answer", {"quiz": number, "choices": [right]}, namespace=P, callback=True)["ok"]
     assert bruno.emit("answer", {"quiz": number, "choices": [wrong]}, namespace=P, callback=True)["ok"]
-    progress = last_state(animator, A)["question"]
+    # Each stored answer is announced to the animators, who keep the count and tally themselves.
+    announced = events(animator, "answer", A)
+    assert [(a["choices"], a["quiz"]) for a in announced] == [([wrong], number), ([right], number), ([wrong], number)]
+    progress = animator.emit("sync", {}, namespace=A, callback=True)["state"]["question"]
     assert progress["answered"] == 2 and sum(progress["tally"]) == 2
 
     assert animator.emit("question", {"action": "close", "quiz": number}, namespace=A, callback=True)["ok"]
@@ -132,6 +135,7 @@ def test_the_roster_says_which_question_its_answers_are_for(live: Live) -> None:
     animator = live.animator()
     animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)
     live.phone("Awa").emit("answer", {"quiz": number, "choices": [0]}, namespace=P, callback=True)
+    animator.emit("sync", {}, namespace=A, callback=True)  # a full refresh, as after a reconnection
     roster = events(animator, "roster", A)[-1]
     assert roster["quiz"] == number
     assert next(p for p in roster["participants"] if p["nickname"] == "Awa")["answer"] == [0]
