@@ -83,10 +83,9 @@ def handler(func: Callable[..., dict[str, Any] | None]) -> Callable[..., dict[st
 
 
 def broadcast(session: TrainingSession, deck: Deck) -> None:
-    """Send the new state to every phone and every animator window of the session."""
+    """Send the new state to every phone, and the state and roster to every animator window."""
     socketio.emit("state", public_state(session, deck), to=phones_room(session.id), namespace=PARTICIPANTS)
-    socketio.emit("state", animator_state(session, deck), to=animators_room(session.id), namespace=ANIMATORS)
-    refresh_animators(session.id)
+    _send_to_animators(session, deck)
 
 
 def announce_answer(session_id: int, participant_id: int, number: int, choices: list[int]) -> None:
@@ -105,7 +104,7 @@ def refresh_animators(session_id: int) -> None:
     """Send the roster and results to the animators, at most every LIVE_REFRESH_SECONDS."""
     delay = current_app.config["LIVE_REFRESH_SECONDS"]
     if not delay:  # tests: at once, in the handler
-        _send_to_animators(session_id)
+        _refresh_now(session_id)
         return
     if session_id in _pending:
         return
@@ -118,20 +117,25 @@ def _flush(app: Any, session_id: int, delay: float) -> None:
     _pending.discard(session_id)
     with app.app_context():
         try:
-            _send_to_animators(session_id)
+            _refresh_now(session_id)
         except Exception:
             app.logger.exception("rafraîchissement des animateurs impossible")
         finally:
             db.session.remove()
 
 
-def _send_to_animators(session_id: int) -> None:
+def _refresh_now(session_id: int) -> None:
     session = db.session.get(TrainingSession, session_id)
     if session is not None:
-        state, people = animator_view(session, deck_by_revision_id(session.revision_id))
-        socketio.emit("state", state, to=animators_room(session_id), namespace=ANIMATORS)
-        socketio.emit("roster", {"session": session.id, "quiz": session.current_quiz, "participants": people},
-                      to=animators_room(session_id), namespace=ANIMATORS)
+        _send_to_animators(session, deck_by_revision_id(session.revision_id))
+
+
+def _send_to_animators(session: TrainingSession, deck: Deck) -> None:
+    # The state and the roster come from one reading of answers and attendance.
+    state, people = animator_view(session, deck)
+    socketio.emit("state", state, to=animators_room(session.id), namespace=ANIMATORS)
+    socketio.emit("roster", {"session": session.id, "quiz": session.current_quiz, "participants": people},
+                  to=animators_room(session.id), namespace=ANIMATORS)
 
 
 def roster_payload(session: TrainingSession) -> dict[str, Any]:
