@@ -1,0 +1,82 @@
+"""The benchmark's data: groups of participants with their phones' device tokens, and started sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from kit.extensions import db
+from kit.join import nickname_key
+from kit.live.devices import COOKIE, participant_for_token
+from kit.models import Participant, ParticipantDevice, TrainingGroup
+from tests.conftest import make_app
+from tests.factories import PASSWORD, make_session, make_user
+
+ANIMATOR_EMAIL = "bench@test.fr"
+
+
+@dataclass
+class BenchSession:
+    """A started session: its id, join code and its phones' `kit_device` tokens."""
+
+    id: int
+    code: str
+    tokens: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """What the load generator needs to know about the database."""
+
+    database: Path
+    email: str
+    password: str
+    sessions: list[BenchSession]
+
+    @property
+    def phones(self) -> int:
+        return sum(len(s.tokens) for s in self.sessions)
+
+    def phone_specs(self) -> list[dict[str, object]]:
+        return [{"session": s.id, "code": s.code, "cookie": f"{COOKIE}={token}"}
+                for s in self.sessions for token in s.tokens]
+
+
+def build(seeded: Path, database: Path, groups: int, size: int) -> Plan:
+    """A copy of the seeded database with one animator, `groups` groups of `size` participants, each group
+    with a started session of module 1, and one device token per participant.
+
+    The device rows are those `kit.live.devices.bind_device` makes (the sha256 of the token), inserted in
+    one transaction rather than one commit per phone.
+    """
+    shutil.copyfile(seeded, database)
+    app = make_app(database)
+    sessions: list[BenchSession] = []
+    with app.app_context():
+        animator = make_user(ANIMATOR_EMAIL)
+        for g in range(groups):
+            group = TrainingGroup(name=f"Groupe {g + 1}", animator_id=animator.id)
+            db.session.add(group)
+            db.session.flush()
+            participants = [Participant(group_id=group.id, nickname=f"P{g + 1}-{i + 1}",
+                                        nickname_key=nickname_key(f"P{g + 1}-{i + 1}"), avatar="🐱")
+                            for i in range(size)]
+            db.session.add_all(participants)
+            db.session.flush()
+            tokens = [secrets.token_urlsafe(32) for _ in participants]
+            db.session.add_all(ParticipantDevice(participant_id=p.id, token_hash=hashlib.sha256(t.encode()).hexdigest())
+                               for p, t in zip(participants, tokens, strict=True))
+            db.session.commit()
+            session = make_session(group)
+            sessions.append(BenchSession(session.id, session.join_code or "", tokens))
+        # The server will recognise these tokens exactly as it recognises a phone's cookie.
+        found = participant_for_token(sessions[-1].tokens[-1])
+        assert found is not None and found.nickname == f"P{groups}-{size}"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ParticipantDevice)) == groups * size
+        db.engine.dispose()
+    return Plan(database, ANIMATOR_EMAIL, PASSWORD, sessions)
