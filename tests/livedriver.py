@@ -119,7 +119,15 @@ class LiveAnimator:
         """Open, close or reveal a question."""
         self.call("question", {"action": action, "quiz": quiz})
 
-    def tally(self, quiz: int, expected: list[int]) -> None:
-        """Wait until the animator sees exactly these counts of answers for the question."""
-        self.wait_for(lambda state: bool(state.get("question")) and state["question"]["number"] == quiz
-                      and state["question"].get("tally") == expected)
+    def tally(self, quiz: int, expected: list[int], timeout: float = 10) -> None:
+        """Wait until the server counts exactly these answers for the question.
+
+        Answers reach the animator windows as `answer` events, not new states: ask for the whole state.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            question = self.call("sync", {})["state"].get("question") or {}
+            if question.get("number") == quiz and question.get("tally") == expected:
+                return
+            assert time.monotonic() < deadline, f"décompte attendu {expected}, reçu : {question.get('tally')}"
+            time.sleep(0.2)
