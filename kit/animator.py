@@ -264,6 +264,22 @@ def presenter(session_id: int) -> str | Response:
                            short_url=short_join_url())
 
 
+@bp.get("/seances/<int:session_id>/fiche")
+def sheet(session_id: int) -> str:
+    """The summary sheet of the module revision this session uses (not necessarily the published one)."""
+    live = _own_session(session_id)
+    deck = deck_for(live.revision)
+    return render_template("decks/sheet.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck))
+
+
+@bp.get("/seances/<int:session_id>/trame")
+def script(session_id: int) -> str:
+    """The trame of the module revision this session uses."""
+    live = _own_session(session_id)
+    deck = deck_for(live.revision)
+    return render_template("decks/script.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck))
+
+
 @bp.get("/seances/<int:session_id>/qr.svg")
 def qr_code(session_id: int) -> Response:
     """The QR code of the session's join address, drawn on the server as SVG."""

@@ -134,3 +134,22 @@ def test_another_animator_sees_and_changes_nothing(app: Flask, animator: FlaskCl
     with app.app_context():
         assert db.session.get(TrainingSession, session_id).status == SessionStatus.PLANNED
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 1
+
+
+def test_sheet_and_trame_of_a_session_use_its_own_revision(animator: FlaskClient, app: Flask) -> None:
+    from kit.models import ModuleRevision
+
+    with app.app_context():
+        session = db.session.scalars(sa.select(TrainingSession)).first()
+        session_id, pinned = session.id, session.revision
+        # The content team publishes a new version after the session was planned.
+        newer = ModuleRevision(slug=pinned.slug, number=pinned.number + 1, source=pinned.source.replace(
+            "titre: Mon smartphone et le Wi-Fi", "titre: Nouveau titre publié"), source_hash="x" * 64,
+            published=True)
+        pinned.published = False
+        db.session.add(newer)
+        db.session.commit()
+    assert "Nouveau titre publié" in text(animator.get("/modules/01-smartphone-wifi/fiche"))
+    for page in ("fiche", "trame"):
+        html = text(animator.get(f"/animateur/seances/{session_id}/{page}"))
+        assert "Mon smartphone et le Wi-Fi" in html and "Nouveau titre publié" not in html

@@ -134,6 +134,8 @@ CASES = [
     Case("animator.projector", "GET", "/animateur/seances/{live}/projection", animator_space(200)),
     Case("animator.presenter", "GET", "/animateur/seances/{live}/presentateur", animator_space(200)),
     Case("animator.qr_code", "GET", "/animateur/seances/{live}/qr.svg", animator_space(200)),
+    Case("animator.sheet", "GET", "/animateur/seances/{session}/fiche", animator_space(200)),
+    Case("animator.script", "GET", "/animateur/seances/{session}/trame", animator_space(200)),
     Case("animator.correct_attendance", "POST", "/animateur/seances/{session}/presences", animator_space(302),
          {"present": ["{participant}"]}),
     # Progress, and the participants' badges.
