@@ -21,9 +21,9 @@ from .criteria import class_for, earned, evaluate
 from .extensions import db
 from .figures import RUN, animator_history, module_info
 from .forms import Form
-from .issuance import IssuanceError, active_assertion, issue_animator_badge, revoke
+from .issuance import IssuanceError, active_assertion, issue_animator_badge
 from .models import AnimatorRecord, BadgeAssertion, RecordKind, Role, TrainingSession, User
-from .progress import ActionForm, RevokeForm, module_titles
+from .progress import ActionForm, RevokeForm, module_titles, revoke_from_form
 from .scope import followed_animator_or_404, followed_animators, require_role
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordination")
@@ -171,12 +171,4 @@ def revoke_badge(animator_id: int, uid: str) -> Response:
     found = followed_animator_or_404(animator_id)
     assertion = db.session.scalar(sa.select(BadgeAssertion).where(BadgeAssertion.uid == uid,
                                                                   BadgeAssertion.animator_id == found.id))
-    if assertion is None:
-        abort(404, "Ce badge n'existe pas.")
-    form = RevokeForm()
-    if not form.validate_on_submit():
-        flash(form.reason.errors[0] if form.reason.errors else "Le formulaire n'est pas valide.", "error")
-        return redirect(url_for("coordinator.animator", animator_id=found.id))
-    revoke(assertion, form.reason.data)
-    flash("Badge retiré. Sa page de vérification l'indique désormais.", "success")
-    return redirect(url_for("coordinator.animator", animator_id=found.id))
+    return revoke_from_form(assertion, url_for("coordinator.animator", animator_id=found.id))

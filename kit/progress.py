@@ -150,21 +150,26 @@ def issue(participant_id: int) -> str | tuple[str, int] | Response:
     return redirect(url_for("progress.participant", participant_id=found.id))
 
 
+def revoke_from_form(assertion: BadgeAssertion | None, back: str) -> Response:
+    """Withdraw a badge with the reason typed in the RevokeForm, then go back to `back`."""
+    if assertion is None:
+        abort(404, "Ce badge n'existe pas.")
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(form.reason.errors[0] if form.reason.errors else "Le formulaire n'est pas valide.", "error")
+        return redirect(back)
+    revoke(assertion, form.reason.data)
+    flash("Badge retiré. Sa page de vérification l'indique désormais.", "success")
+    return redirect(back)
+
+
 @bp.post("/participants/<int:participant_id>/badges/<uid>/retirer")
 def revoke_badge(participant_id: int, uid: str) -> str | tuple[str, int] | Response:
     """Withdraw a participant's badge."""
     found = own_participant_or_404(participant_id)
     assertion = db.session.scalar(sa.select(BadgeAssertion).where(BadgeAssertion.uid == uid,
                                                                   BadgeAssertion.participant_id == found.id))
-    if assertion is None:
-        abort(404, "Ce badge n'existe pas.")
-    form = RevokeForm()
-    if not form.validate_on_submit():
-        flash(form.reason.errors[0] if form.reason.errors else "Le formulaire n'est pas valide.", "error")
-        return redirect(url_for("progress.participant", participant_id=found.id))
-    revoke(assertion, form.reason.data)
-    flash("Badge retiré. Sa page de vérification l'indique désormais.", "success")
-    return redirect(url_for("progress.participant", participant_id=found.id))
+    return revoke_from_form(assertion, url_for("progress.participant", participant_id=found.id))
 
 
 @bp.post("/participants/<int:participant_id>/effacer")

@@ -44,3 +44,24 @@ def artifacts() -> Path:
     """Where screenshots and PDFs are written, to look at them."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def context(browser: object, app_server: object) -> Iterator[object]:
+    """A projector-sized browser context signed in as the demo animator, through the login page."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from kit.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+    context = browser.new_context(viewport=PROJECTOR)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(app_server.url + "/connexion")  # type: ignore[attr-defined]
+    page.get_by_label("Adresse e-mail").fill(DEMO_EMAIL)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).not_to_have_url(re.compile(r"/connexion"))
+    page.close()
+    yield context
+    context.close()

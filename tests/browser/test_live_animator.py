@@ -8,7 +8,6 @@ python-socketio after joining over HTTP, CSRF token and all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,28 +24,12 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SLUG = "01-smartphone-wifi"  # the demo session's module
 PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
 PHONE: ViewportSize = {"width": 393, "height": 727}
-DEMO = {"email": "animateur@demo.fr", "password": "demo-animateur"}
 
 
 @pytest.fixture(scope="module")
 def deck() -> Deck:
     """The module of the demo session, as the server compiles it."""
     return compile_file(ROOT / "modules" / f"{SLUG}.md")
-
-
-@pytest.fixture
-def context(browser: Browser, app_server: AppServer) -> Iterator[BrowserContext]:
-    """A projector-sized browser signed in as the demo animator."""
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    page.goto(app_server.url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(DEMO["email"])
-    page.get_by_label("Mot de passe").fill(DEMO["password"])
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/connexion"))
-    page.close()
-    yield context
-    context.close()
 
 
 def start_session(page: Page, base: str) -> int:

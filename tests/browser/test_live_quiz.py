@@ -4,35 +4,17 @@ participants on their own phones (393×727), on a real server (run.py, gevent) o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from slides import Deck, compile_file
-from tests.browser.conftest import PHONE, PROJECTOR
+from tests.browser.conftest import PHONE
 from tests.browser.test_a11y import AXE, describe
 from tests.browser.test_live_animator import join_code, open_presenter, start_session
 from tests.servers import AppServer
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-DEMO = {"email": "animateur@demo.fr", "password": "demo-animateur"}
-
-
-@pytest.fixture
-def animator(browser: Browser, app_server: AppServer) -> Iterator[BrowserContext]:
-    """The animator's laptop, signed in through the login page."""
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    page.goto(app_server.url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(DEMO["email"])
-    page.get_by_label("Mot de passe").fill(DEMO["password"])
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/connexion"))
-    page.close()
-    yield context
-    context.close()
 
 
 def join_with_keypad(phone: Page, base: str, code: str, nickname: str) -> None:
@@ -59,7 +41,8 @@ def axe(page: Page) -> list[dict]:
 
 
 def test_three_phones_answer_a_quiz_and_each_sees_its_own_result(
-        browser: Browser, animator: BrowserContext, app_server: AppServer, artifacts: Path) -> None:
+        browser: Browser, context: BrowserContext, app_server: AppServer, artifacts: Path) -> None:
+    animator = context  # the animator's laptop, signed in (tests/browser/conftest.py)
     deck: Deck = compile_file(ROOT / "modules" / "01-smartphone-wifi.md")
     slide = next(s for s in deck.slides if s.quiz and s.quiz.kind == "unique")
     quiz = slide.quiz
