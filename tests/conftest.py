@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from kit import create_app
 from kit.content import import_files
 from kit.demo import create_demo
 from kit.extensions import db
+from tests.databases import BACKEND, IN_CI, MESSAGE_QUEUE, Databases, backend_problem, make_databases
 from tests.servers import AppServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,32 +35,99 @@ TEST_CONFIG = {
 }
 
 
-def make_app(database: Path, **overrides: object) -> Flask:
-    """An app of the factory for tests, on this SQLite file."""
-    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", **overrides})
+def pytest_report_header() -> str:
+    return f"base de test : {BACKEND}" + (f", file de messages Socket.IO : {MESSAGE_QUEUE}" if MESSAGE_QUEUE else "")
 
 
-@pytest.fixture(scope="session")
-def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database migrated and loaded with the shipped modules, built once and copied per test."""
-    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
-    app = make_app(path)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without the PostgreSQL or Redis that the run asks for: skip it all, or fail under CI."""
+    problem = backend_problem()
+    if problem is None:
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"CI=true : {problem}. Ces tests ne peuvent pas être sautés en CI.")
+    skip = pytest.mark.skip(reason=f"{problem} : tests sautés (ils échouent avec CI=true)")
+    for item in items:
+        item.add_marker(skip)
+
+
+_made_apps: list[Flask] = []
+
+
+def make_app(database_url: str, **overrides: object) -> Flask:
+    """An app of the factory for tests, on this database (a URL from the `databases` fixture).
+
+    Its connections are closed at the end of the test that made it (see `_close_made_apps`).
+    """
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    _made_apps.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _close_made_apps() -> Iterator[None]:
+    """Close the connections of the apps a test made, so none is left for the garbage collector
+    (psycopg warns about those, and the warning is an error here) and its database can be dropped."""
+    made = len(_made_apps)
+    yield
+    while len(_made_apps) > made:
+        dispose(_made_apps.pop())
+
+
+def seed(url: str) -> None:
+    """Migrate a database and load the shipped modules into it."""
+    app = make_app(url)
     with app.app_context():
         upgrade()
         import_files()
         db.engine.dispose()
-    return path
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """The run's databases; `databases.seeded()` is a new copy of the seed (migrated, modules loaded)."""
+    made = make_databases(tmp_path_factory.mktemp("databases"))
+    made.seed(seed)
+    yield made
+    made.close()
 
 
 @pytest.fixture
-def app(tmp_path: Path, seeded_database: Path) -> Iterator[Flask]:
-    """An app on its own copy of the seeded database."""
-    database = tmp_path / "test.sqlite3"
-    shutil.copyfile(seeded_database, database)
-    app = make_app(database)
-    yield app
+def database(databases: Databases) -> Iterator[str]:
+    """The URL of a new copy of the seeded database, dropped after the test."""
+    url = databases.seeded()
+    yield url
+    databases.release(url)
+
+
+@pytest.fixture
+def empty_database(databases: Databases) -> Iterator[str]:
+    """The URL of a new database with no table at all, dropped after the test."""
+    url = databases.empty()
+    yield url
+    databases.release(url)
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded SQLite file, for the single-laptop benchmarks of tests/bench."""
+    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
+    seed(f"sqlite:///{path}")
+    return path
+
+
+def dispose(app: Flask) -> None:
+    """Close the app's connections (PostgreSQL cannot drop a database still in use)."""
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database: str) -> Iterator[Flask]:
+    """An app on its own copy of the seeded database."""
+    app = make_app(database)
+    yield app
+    dispose(app)
 
 
 @pytest.fixture
@@ -83,11 +150,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_database: Path) -> Iterator[str]:
+def live_server(databases: Databases) -> Iterator[str]:
     """The app served on 127.0.0.1 in a thread, for browsers; yields its base URL."""
-    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    shutil.copyfile(seeded_database, path)
-    app = make_app(path)
+    app = make_app(databases.seeded())
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -95,17 +160,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_database: Path)
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(timeout=5)
+    dispose(app)
+
+
+def demo_database(databases: Databases) -> str:
+    """A new seeded database with the demo animator, group and session."""
+    url = databases.seeded()
+    app = make_app(url)
+    with app.app_context():
+        create_demo()
+    dispose(app)
+    return url
 
 
 @pytest.fixture
-def app_server(tmp_path: Path, seeded_database: Path) -> Iterator[AppServer]:
+def app_server(tmp_path: Path, databases: Databases) -> Iterator[AppServer]:
     """A real gevent server (run.py) on 127.0.0.1 with the demo animator, group and session."""
-    database = tmp_path / "server.sqlite3"
-    shutil.copyfile(seeded_database, database)
-    app = make_app(database)
-    with app.app_context():
-        create_demo()
-        db.engine.dispose()
-    server = AppServer(database, free_port(), tmp_path / "server.log").start()
+    server = AppServer(demo_database(databases), free_port(), tmp_path / "server.log").start()
     yield server
     server.stop()
+    databases.release(server.database_url)

@@ -10,14 +10,19 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.databases import MESSAGE_QUEUE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class AppServer:
-    """A running `python run.py` on a port of 127.0.0.1, with its own database."""
+    """A running `python run.py` on a port of 127.0.0.1, with its own database.
 
-    database: Path
+    Its Socket.IO messages go through the tests' message queue (Redis) when there is one.
+    """
+
+    database_url: str
     port: int
     log: Path
     env: dict[str, str] = field(default_factory=dict)
@@ -31,8 +36,10 @@ class AppServer:
     def start(self, timeout: float = 30) -> AppServer:
         """Start it and wait until it answers."""
         env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), "SECRET_KEY": "test-secret",
-               "DATABASE_URL": f"sqlite:///{self.database}", "RATELIMIT_ENABLED": "false",
+               "DATABASE_URL": self.database_url, "RATELIMIT_ENABLED": "false",
                "JOIN_BASE_URL": self.url, **self.env}
+        if MESSAGE_QUEUE:
+            env.setdefault("SOCKETIO_MESSAGE_QUEUE", MESSAGE_QUEUE)
         env.pop("FLASK_APP", None)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env, stdout=log,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,8 +11,8 @@ from kit.extensions import db
 from tests.conftest import make_app
 
 
-def test_upgrade_on_an_empty_database_matches_the_models(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "empty.sqlite3")
+def test_upgrade_on_an_empty_database_matches_the_models(empty_database: str) -> None:
+    app = make_app(empty_database)
     with app.app_context():
         upgrade()
         assert "module_revision" in sa.inspect(db.engine).get_table_names()

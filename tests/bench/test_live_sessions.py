@@ -90,7 +90,7 @@ def _quiet() -> None:
 
 def _kit(case: dict, plan: Plan, directory: Path) -> Run:
     _quiet()
-    server = AppServer(plan.database, free_port(), directory / "kit-server.log",
+    server = AppServer(f"sqlite:///{plan.database}", free_port(), directory / "kit-server.log",
                        env={"GROUP_MAX_PARTICIPANTS": "5000"})
     server.start()
     try:

@@ -4,7 +4,6 @@ the badge's verification page renders, the certificate prints on one A4 page; ax
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from kit.models import Role, TaskAttestation
 from tests.browser.test_a11y import AXE, describe
 from tests.browser.test_print import pdf_pages, pdf_text, to_png
 from tests.conftest import free_port, make_app
+from tests.databases import Databases
 from tests.factories import PASSWORD, make_user
 from tests.histories import (
     SLUGS,
@@ -45,12 +45,10 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, seeded_database: Path) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Site]:
     """The app on 127.0.0.1 in a thread, its public base URL its own address."""
     folder = tmp_path_factory.mktemp("badges-browser")
-    database = folder / "site.sqlite3"
-    shutil.copyfile(seeded_database, database)
-    app = make_app(database)
+    app = make_app(databases.seeded())
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     enable_badges(app, folder, url)

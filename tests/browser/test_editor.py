@@ -4,7 +4,6 @@ see it on a new session's projector while a running session keeps its text, roll
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from kit.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, create_demo
+from kit.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
 from kit.extensions import db
 from kit.models import TrainingSession
 from tests.browser.test_a11y import AXE, describe
-from tests.conftest import free_port, make_app
+from tests.conftest import demo_database, free_port, make_app
+from tests.databases import Databases
 from tests.servers import AppServer
 
 SLUG = "01-smartphone-wifi"
@@ -44,7 +44,7 @@ def sign_in(page: Page, base: str) -> None:
 
 def demo_session_id(server: AppServer) -> int:
     """The demo's planned session, read from the server's database."""
-    app = make_app(server.database)
+    app = make_app(server.database_url)
     with app.app_context():
         found = db.session.scalar(sa.select(TrainingSession.id).order_by(TrainingSession.id))
         db.engine.dispose()
@@ -230,17 +230,11 @@ def test_typed_text_survives_a_reload_and_a_conflict(context: BrowserContext, ap
 
 
 @pytest.fixture(scope="module")
-def signed_in(browser: Browser, tmp_path_factory: pytest.TempPathFactory, seeded_database: Path
+def signed_in(browser: Browser, tmp_path_factory: pytest.TempPathFactory, databases: Databases
               ) -> Iterator[tuple[BrowserContext, str]]:
     """One real server and one signed-in editor's window for all the accessibility checks of this file."""
     folder = tmp_path_factory.mktemp("editor-a11y")
-    database = folder / "server.sqlite3"
-    shutil.copyfile(seeded_database, database)
-    app = make_app(database)
-    with app.app_context():
-        create_demo()
-        db.engine.dispose()
-    server = AppServer(database, free_port(), folder / "server.log").start()
+    server = AppServer(demo_database(databases), free_port(), folder / "server.log").start()
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
     page = context.new_page()
     sign_in(page, server.url)

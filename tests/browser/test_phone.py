@@ -8,7 +8,6 @@ test-artifacts/telephone-*.png, at 393 px and 320 px wide.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from kit.models import ModuleRevision, TrainingSession
 from slides import Deck, compile_file
 from tests.browser.test_a11y import AXE, describe
 from tests.conftest import make_app
+from tests.databases import query
 from tests.livedriver import LiveAnimator
 from tests.servers import AppServer
 from tests.web import WebClient
@@ -418,8 +418,7 @@ def test_refused_after_the_session_ended_offline(phones: dict[str, BrowserContex
     live.animator.close()
     live.server.stop()
     expect(page.locator("[data-banner]")).to_have_text("Connexion perdue… on réessaie")
-    with sqlite3.connect(live.server.database) as database:
-        database.execute("UPDATE training_session SET status = 'ended', join_code = NULL")
+    query(live.server.database_url, "UPDATE training_session SET status = 'ended', join_code = NULL")
     live.server.start()
     expect(page.get_by_role("heading", name="Impossible de rejoindre la séance")).to_be_visible(timeout=15000)
     # The server says "Cette séance est terminée ou le code est incorrect." (or the phone's own French words).
@@ -451,7 +450,7 @@ def test_countdown_and_answer_images(phones: dict[str, BrowserContext], app_serv
     timed = timed.replace("Explication : On écarte deux doigts pour agrandir.",
                           "Minuteur : 90\nExplication : On écarte deux doigts pour agrandir.", 1)
     assert timed.count("Minuteur : 90") == 1 and "](01-gestes.svg) Toucher" in timed
-    app = make_app(app_server.database)
+    app = make_app(app_server.database_url)
     with app.app_context():
         revision = ModuleRevision(slug=SLUG, number=99, source=timed, source_hash="minuteur", author="test",
                                   message="minuteur")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -66,11 +65,8 @@ def test_next_only_redirects_within_the_site(app: Flask, client: FlaskClient) ->
     assert response.headers["Location"] == "/animateur/"
 
 
-def test_csrf_is_required_on_forms(tmp_path: Path, seeded_database: Path) -> None:
-    import shutil
-
-    shutil.copyfile(seeded_database, tmp_path / "db.sqlite3")
-    app = make_app(tmp_path / "db.sqlite3", WTF_CSRF_ENABLED=True)
+def test_csrf_is_required_on_forms(database: str) -> None:
+    app = make_app(database, WTF_CSRF_ENABLED=True)
     with app.app_context():
         make_user()
     client = app.test_client()
@@ -82,11 +78,8 @@ def test_csrf_is_required_on_forms(tmp_path: Path, seeded_database: Path) -> Non
         assert db.session.query(User).count() == 1
 
 
-def test_login_is_rate_limited(tmp_path: Path, seeded_database: Path) -> None:
-    import shutil
-
-    shutil.copyfile(seeded_database, tmp_path / "db.sqlite3")
-    app = make_app(tmp_path / "db.sqlite3", RATELIMIT_ENABLED=True)
+def test_login_is_rate_limited(database: str) -> None:
+    app = make_app(database, RATELIMIT_ENABLED=True)
     client = app.test_client()
     codes = [client.post("/connexion", data={"email": "x@test.fr", "password": "x"}).status_code
              for _ in range(12)]

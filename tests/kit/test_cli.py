@@ -74,10 +74,10 @@ def test_import_refuses_a_broken_module_and_changes_nothing(app: Flask, tmp_path
         assert published_module("03-rechercher-information").revision_id == before
 
 
-def test_setup_on_an_empty_database(tmp_path: Path) -> None:
+def test_setup_on_an_empty_database(empty_database: str) -> None:
     from tests.conftest import make_app
 
-    app = make_app(tmp_path / "empty.sqlite3")
+    app = make_app(empty_database)
     result = app.test_cli_runner().invoke(args=["setup"])
     assert result.exit_code == 0, result.output
     assert "Base de données prête" in result.output

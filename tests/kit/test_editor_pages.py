@@ -236,11 +236,7 @@ def test_new_module_from_the_starter_text(admin: FlaskClient, app: Flask) -> Non
     assert admin.get("/modules/05-messagerie").status_code == 200
 
 
-def test_every_editor_form_needs_its_csrf_token(tmp_path: Path, seeded_database: Path) -> None:
-    import shutil
-
-    database = tmp_path / "csrf.sqlite3"
-    shutil.copyfile(seeded_database, database)
+def test_every_editor_form_needs_its_csrf_token(database: str) -> None:
     app = make_app(database, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     with app.app_context():

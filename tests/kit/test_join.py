@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import html
-import shutil
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -114,9 +112,8 @@ def test_a_full_group_refuses_newcomers(app: Flask, code: str) -> None:
     assert response.status_code == 400 and "Le groupe est complet." in text(response)
 
 
-def test_join_codes_are_rate_limited_per_address(tmp_path: Path, seeded_database: Path) -> None:
-    shutil.copyfile(seeded_database, tmp_path / "db.sqlite3")
-    app = make_app(tmp_path / "db.sqlite3", RATELIMIT_ENABLED=True)
+def test_join_codes_are_rate_limited_per_address(database: str) -> None:
+    app = make_app(database, RATELIMIT_ENABLED=True)
     client = app.test_client()
     codes = [client.post("/j", data={"code": f"{n:06d}"}).status_code for n in range(31)]
     assert codes[:30] == [400] * 30 and codes[30] == 429

@@ -10,7 +10,6 @@ in a fresh world, and must answer with its redirect (or page).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,8 @@ from flask import Flask
 from kit.extensions import db
 from kit.issuance import issue_animator_badge, issue_participant_badge, revoke
 from kit.models import AnimatorRecord, BadgeAssertion, RecordKind, Role, TaskAttestation, User
-from tests.conftest import make_app
+from tests.conftest import dispose, make_app
+from tests.databases import Databases
 from tests.factories import login, make_group, make_user
 from tests.histories import (
     SLUGS,
@@ -217,21 +217,25 @@ class World:
         return client.post(url, data={k: fill(v, self.ids) for k, v in case.data.items()})
 
 
-def new_world(tmp_path: Path, seeded_database: Path) -> World:
+def new_world(tmp_path: Path, databases: Databases) -> World:
     """A fresh copy of the seeded database with the world in it."""
-    database = tmp_path / "roles.sqlite3"
-    shutil.copyfile(seeded_database, database)
-    app = make_app(database)
+    app = make_app(databases.seeded())
     return World(app, build_world(app, tmp_path))
 
 
 @pytest.fixture(scope="module")
-def shared_world(tmp_path_factory: pytest.TempPathFactory, seeded_database: Path) -> Iterator[World]:
+def shared_world(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[World]:
     """One world for every refusal (refusals change nothing)."""
-    world = new_world(tmp_path_factory.mktemp("roles"), seeded_database)
+    world = new_world(tmp_path_factory.mktemp("roles"), databases)
     yield world
-    with world.app.app_context():
-        db.engine.dispose()
+    release(world, databases)
+
+
+def release(world: World, databases: Databases) -> None:
+    """Close a world's connections and drop its database."""
+    url = str(world.app.config["SQLALCHEMY_DATABASE_URI"])
+    dispose(world.app)
+    databases.release(url)
 
 
 def case_id(case: Case) -> str:
@@ -259,8 +263,8 @@ def test_refused(shared_world: World, case: Case, role: str) -> None:
 
 
 @pytest.mark.parametrize(("case", "role"), ALLOWED, ids=[f"{case_id(c)}-{r}" for c, r in ALLOWED])
-def test_allowed(tmp_path: Path, seeded_database: Path, shared_world: World, case: Case, role: str) -> None:
-    world = shared_world if case.method == "GET" else new_world(tmp_path, seeded_database)
+def test_allowed(tmp_path: Path, databases: Databases, shared_world: World, case: Case, role: str) -> None:
+    world = shared_world if case.method == "GET" else new_world(tmp_path, databases)
     if case.prepare:
         with world.app.app_context():
             case.prepare(world.ids)
@@ -268,8 +272,7 @@ def test_allowed(tmp_path: Path, seeded_database: Path, shared_world: World, cas
         check(world.request(case, role), case.expected[role])
     finally:
         if world is not shared_world:
-            with world.app.app_context():
-                db.engine.dispose()
+            release(world, databases)
 
 
 def test_refusals_changed_nothing(shared_world: World) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,8 @@ from kit.images import store_image
 from kit.models import ModuleImage, Role
 from kit.transfer import TransferError, export_zip, import_zip
 from slides import compile_file
-from tests.conftest import make_app
+from tests.conftest import dispose, make_app
+from tests.databases import Databases
 from tests.factories import login, make_user
 from tests.kit.test_images import png
 
@@ -44,14 +44,13 @@ def zip_of(entries: dict[str, bytes | str]) -> bytes:
 
 
 @pytest.fixture
-def other(tmp_path: Path, seeded_database: Path) -> Iterator[Flask]:
+def other(databases: Databases) -> Iterator[Flask]:
     """A second installation, with the shipped modules only."""
-    database = tmp_path / "other.sqlite3"
-    shutil.copyfile(seeded_database, database)
-    app = make_app(database)
+    url = databases.seeded()
+    app = make_app(url)
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    dispose(app)
+    databases.release(url)
 
 
 def edit_with_image(app: Flask) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from kit.extensions import db
 from kit.models import RecordKind, TaskAttestation
 from kit.openbadges.baking import bake_png, png_text_chunks
 from tests.conftest import free_port, make_app
+from tests.databases import Databases
 from tests.factories import PASSWORD, make_user
 from tests.histories import make_animator_group, make_coordinator, make_siae, record, run_course
 from tests.servers import AppServer
@@ -109,12 +109,11 @@ def uid_of(client: WebClient, page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory: pytest.TempPathFactory, seeded_database: Path,
+def issued(tmp_path_factory: pytest.TempPathFactory, databases: Databases,
            validators: Validators) -> Iterator[Issued]:
     """A history made in the database, then the badges issued by clicks on a real server (run.py)."""
     folder = tmp_path_factory.mktemp("validators")
-    database = folder / "server.sqlite3"
-    shutil.copyfile(seeded_database, database)
+    database = databases.seeded()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     app = make_app(database)

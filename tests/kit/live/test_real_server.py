@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,6 +12,7 @@ import pytest
 import socketio
 
 from kit.demo import DEMO_EMAIL, DEMO_PASSWORD
+from tests.databases import query
 from tests.servers import AppServer
 from tests.web import WebClient
 
@@ -67,9 +67,8 @@ class Client:
 
 def stored_answers(server: AppServer) -> dict[str, str]:
     """Answers in the server's database, by nickname."""
-    with sqlite3.connect(server.database) as db:
-        return dict(db.execute("SELECT p.nickname, a.choices FROM answer a JOIN participant p "
-                               "ON p.id = a.participant_id"))
+    return dict(query(server.database_url, "SELECT p.nickname, a.choices FROM answer a JOIN participant p "
+                                           "ON p.id = a.participant_id"))
 
 
 @pytest.fixture
