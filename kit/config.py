@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -77,6 +78,17 @@ def _instance_secret(instance: Path) -> str:
     """A secret generated at first run and kept in the instance folder, never in git."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+        # Exclusive creation: processes starting together must all end up with the same secret,
+        # or a cookie signed by one would be refused by the others.
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+    secret = path.read_text().strip()
+    if not secret:  # read while another process was writing it
+        time.sleep(0.2)
+        secret = path.read_text().strip()
+    return secret

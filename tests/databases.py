@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 import sqlalchemy as sa
 
 BACKEND = os.environ.get("KIT_TEST_DATABASE", "sqlite")
@@ -122,7 +123,7 @@ class PostgresDatabases(Databases):
 
     def __post_init__(self) -> None:
         self._admin = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-        self._run = uuid.uuid4().hex[:8]
+        self._run = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"  # the pid tells whether the run is over
         self._numbers = itertools.count()
         self._drop_leftovers()
 
@@ -135,11 +136,12 @@ class PostgresDatabases(Databases):
             return list(result) if result.returns_rows else []
 
     def _drop_leftovers(self) -> None:
-        # Only databases of runs that are over: another run may be going on at the same time.
-        rows = self._execute(f"SELECT datname FROM pg_database WHERE datname LIKE '{PREFIX}%' AND NOT EXISTS "
-                             "(SELECT 1 FROM pg_stat_activity a WHERE a.datname = pg_database.datname)")
+        # Only databases of runs that are over (their pytest process is gone): other runs may be going on.
+        rows = self._execute(f"SELECT datname FROM pg_database WHERE datname LIKE '{PREFIX}%'")
         for (name,) in rows:
-            self._execute(f'DROP DATABASE IF EXISTS "{name}"')
+            owner = name.removeprefix(PREFIX).split("_")[0]
+            if owner.isdigit() and not psutil.pid_exists(int(owner)):
+                self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def _create(self, template: str | None = None) -> str:
         name = f"{PREFIX}{self._run}_{next(self._numbers)}"
