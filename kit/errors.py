@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -50,7 +50,21 @@ def handle_exception(error: Exception) -> tuple[object, int]:
     return render_error(InternalServerError())
 
 
+NUL_MESSAGE = ("Le texte envoyé contient un caractère invisible interdit (caractère nul). "
+               "Retapez-le au clavier plutôt que de le coller, puis envoyez de nouveau.")
+
+
+def refuse_nul_characters() -> None:
+    """No database stores NUL in text (PostgreSQL refuses it): say so in French, before any form is read."""
+    if request.args and any("\x00" in value for value in request.args.values()):
+        abort(400, description=NUL_MESSAGE)
+    if request.method == "POST" and request.form and any(
+            "\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
+        abort(400, description=NUL_MESSAGE)
+
+
 def init_errors(app: Flask) -> None:
     """Register the error handlers."""
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(Exception, handle_exception)

@@ -140,6 +140,9 @@ def record_version(slug: str, text: str, *, author: User | str | None, message: 
 def keep_draft(slug: str, text: str, base: ModuleRevision | None, author: User | str | None,
                message: str = "") -> ModuleRevision:
     """Store text that is not a version, so that it is never lost; the same text is kept once."""
+    # PostgreSQL's text cannot hold NUL: a visible replacement character keeps the rest, and its place.
+    text = text.replace("\x00", "\ufffd")
+    message = message.replace("\x00", "\ufffd")
     fields = _author_fields(author)
     same = db.session.scalar(sa.select(ModuleRevision).where(
         ModuleRevision.slug == slug, ModuleRevision.is_draft, ModuleRevision.source_hash == digest(text),

@@ -119,3 +119,10 @@ def test_method_not_allowed_is_french(client: FlaskClient) -> None:
     response = client.post("/")
     assert response.status_code == 405
     assert "Action impossible" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_form_or_address_gets_a_french_error(client: FlaskClient) -> None:
+    for response in (client.post("/connexion", data={"email": "a\x00@test.fr", "password": "x"}),
+                     client.get("/j?code=12\x003456")):
+        assert response.status_code == 400
+        assert "caractère nul" in response.get_data(as_text=True)

@@ -133,6 +133,7 @@ def test_too_large_or_malformed_text_gets_a_clear_error(editor: User, ctx: Flask
     with pytest.raises(revisions.InvalidTextError) as nul:
         revisions.save_revision(SLUG, "---\ntitre: a\x00b\n", base.id, editor)
     assert nul.value.errors[0].line == 2 and "caractère nul" in nul.value.errors[0].message
+    assert nul.value.draft.source == "---\ntitre: a\ufffdb\n"  # kept, on SQLite and PostgreSQL alike
 
 
 def test_publish_moves_the_flag_and_new_sessions_get_the_new_text(editor: User) -> None:
