@@ -55,7 +55,7 @@ def build(seeded: Path, database: Path, groups: int, size: int) -> Plan:
     one transaction rather than one commit per phone.
     """
     shutil.copyfile(seeded, database)
-    app = make_app(database)
+    app = make_app(f"sqlite:///{database}")
     sessions: list[BenchSession] = []
     with app.app_context():
         animator = make_user(ANIMATOR_EMAIL)
