@@ -18,12 +18,20 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def participant_for_token(token: str | None) -> Participant | None:
-    """The participant a device token belongs to (only its hash is stored)."""
+def token_hash(token: str | None) -> str | None:
+    """What is stored of a device token (its hash), or None for no token or one too long to be ours."""
     if not token or len(token) > 100:
         return None
+    return _hash(token)
+
+
+def participant_for_token(token: str | None) -> Participant | None:
+    """The participant a device token belongs to (only its hash is stored)."""
+    hashed = token_hash(token)
+    if hashed is None:
+        return None
     return db.session.scalar(sa.select(Participant).join(ParticipantDevice)
-                             .where(ParticipantDevice.token_hash == _hash(token)))
+                             .where(ParticipantDevice.token_hash == hashed))
 
 
 def bind_device(participant: Participant, token: str | None) -> str:

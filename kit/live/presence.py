@@ -55,11 +55,16 @@ def _heartbeat_loop(app: Flask, wid: str) -> None:
                 app.logger.exception("battement de cœur du processus impossible")
 
 
-def connect(sid: str, session_id: int, participant_id: int) -> None:
-    """Record a participant's open connection."""
-    db.session.merge(Presence(sid=sid, worker_id=worker_id(), session_id=session_id, participant_id=participant_id,
-                              connected_at=utcnow()))
-    db.session.commit()
+def connect(sid: str, session_id: int, participant_id: int, commit: bool = True) -> None:
+    """Record a participant's open connection (`commit=False`: the caller commits it with the rest).
+
+    A plain INSERT: a connection's sid is new.
+    """
+    db.session.execute(sa.insert(Presence.__table__), {
+        "sid": sid, "worker_id": worker_id(), "session_id": session_id, "participant_id": participant_id,
+        "connected_at": utcnow()})
+    if commit:
+        db.session.commit()
 
 
 def disconnect(sid: str) -> tuple[int, int] | None:

@@ -1,7 +1,9 @@
 """What can happen in a live session, as plain functions over the database.
 
 Each function checks the session's state, changes it, bumps its version and
-commits, or raises LiveError and changes nothing.
+commits, or raises LiveError and changes nothing. The hot paths (an answer, a
+phone joining) run prebuilt Core statements on the tables: building a statement,
+or going through the ORM, costs more than running it.
 """
 
 from __future__ import annotations
@@ -30,13 +32,24 @@ from .errors import LiveError
 
 TIMER_GRACE = timedelta(seconds=2)  # network latency after a countdown reaches zero
 
+_SESSIONS = TrainingSession.__table__
+_QUESTIONS = SessionQuestion.__table__
+_ANSWERS = Answer.__table__
+_ATTENDANCE = Attendance.__table__
+
 # Built once: the session's status and the question's state, read before every answer.
 _ANSWERABLE = (
-    sa.select(TrainingSession.status, SessionQuestion.state, SessionQuestion.opened_at)
-    .outerjoin(SessionQuestion, sa.and_(SessionQuestion.session_id == TrainingSession.id,
-                                        SessionQuestion.quiz_number == sa.bindparam("number")))
-    .where(TrainingSession.id == sa.bindparam("session_id"))
+    sa.select(_SESSIONS.c.status, _QUESTIONS.c.state, _QUESTIONS.c.opened_at)
+    .outerjoin(_QUESTIONS, sa.and_(_QUESTIONS.c.session_id == _SESSIONS.c.id,
+                                   _QUESTIONS.c.quiz_number == sa.bindparam("number")))
+    .where(_SESSIONS.c.id == sa.bindparam("session_id"))
 )
+# One or two questions of a session, as objects (not an expanding IN: its SQL is rebuilt at each execution).
+_QUESTIONS_OF = sa.select(SessionQuestion).where(
+    SessionQuestion.session_id == sa.bindparam("session_id"),
+    sa.or_(SessionQuestion.quiz_number == sa.bindparam("first"), SessionQuestion.quiz_number == sa.bindparam("second")))
+_ANSWERS_OF = sa.select(_ANSWERS.c.participant_id, _ANSWERS.c.choices).where(
+    _ANSWERS.c.session_id == sa.bindparam("session_id"), _ANSWERS.c.quiz_number == sa.bindparam("number"))
 
 
 def start(session: TrainingSession) -> None:
@@ -76,11 +89,12 @@ def goto(session: TrainingSession, deck: Deck, number: int) -> None:
     _require_live(session)
     if not 0 <= number <= len(deck.slides):
         raise LiveError(f"Cette diapo n'existe pas : le module en a {len(deck.slides)}.", "diapo_inconnue")
+    quiz = deck.slides[number - 1].quiz if number else None
+    questions = _load_questions(session, session.current_quiz, quiz.number if quiz else None)
     session.current_slide = number
-    current = db.session.get(SessionQuestion, (session.id, session.current_quiz)) if session.current_quiz else None
+    current = questions.get(session.current_quiz) if session.current_quiz else None
     if current is None or current.state != QuestionState.OPEN:
-        quiz = deck.slides[number - 1].quiz if number else None
-        asked = quiz is not None and db.session.get(SessionQuestion, (session.id, quiz.number)) is not None
+        asked = quiz is not None and quiz.number in questions
         session.current_quiz = quiz.number if asked else None
     _bump(session)
 
@@ -89,11 +103,12 @@ def open_question(session: TrainingSession, deck: Deck, number: int) -> None:
     """Open a question to the phones; the one that was open closes."""
     _require_live(session)
     quiz_of(deck, number)
-    question = db.session.get(SessionQuestion, (session.id, number))
+    questions = _load_questions(session, number, session.current_quiz)
+    question = questions.get(number)
     if question and question.state == QuestionState.REVEALED:
         raise LiveError("La réponse de cette question a déjà été montrée : on ne peut plus la rouvrir.", "revelee")
     if session.current_quiz and session.current_quiz != number:
-        previous = db.session.get(SessionQuestion, (session.id, session.current_quiz))
+        previous = questions.get(session.current_quiz)
         if previous and previous.state == QuestionState.OPEN:
             previous.state = QuestionState.CLOSED.value
             previous.closed_at = utcnow()
@@ -101,6 +116,7 @@ def open_question(session: TrainingSession, deck: Deck, number: int) -> None:
         question = SessionQuestion(session_id=session.id, quiz_number=number, state=QuestionState.OPEN.value,
                                    opened_at=utcnow())
         db.session.add(question)
+        _keep(question)
     else:  # reopened after a close: the answers already given are kept
         question.state = QuestionState.OPEN.value
         question.opened_at = utcnow()
@@ -174,7 +190,7 @@ def _upsert_statement(dialect_name: str) -> sa.Insert:
     statement = _UPSERTS.get(dialect_name)
     if statement is None:
         dialect = postgresql if dialect_name == "postgresql" else sqlite
-        insert = dialect.insert(Answer)
+        insert = dialect.insert(_ANSWERS)
         statement = _UPSERTS[dialect_name] = insert.on_conflict_do_update(
             index_elements=["session_id", "quiz_number", "participant_id"],
             set_={"choices": insert.excluded.choices, "entered_by": insert.excluded.entered_by,
@@ -190,22 +206,35 @@ def _upsert_answer(session_id: int, number: int, participant_id: int, choices: l
                                    "answered_at": utcnow()})
 
 
-def record_attendance(session_id: int, participant_id: int) -> None:
-    """Mark a participant present at a session when they join (once)."""
-    exists = db.session.scalar(sa.select(Attendance.id).where(Attendance.session_id == session_id,
-                                                              Attendance.participant_id == participant_id))
-    if not exists:
-        db.session.add(Attendance(session_id=session_id, participant_id=participant_id, present=True))
-        try:
-            db.session.commit()
-        except sa.exc.IntegrityError:  # joined twice at once from two phones: one row is enough
-            db.session.rollback()
+_ATTENDS: dict[str, sa.Insert] = {}
+
+
+def _attend_statement(dialect_name: str) -> sa.Insert:
+    """INSERT … ON CONFLICT DO NOTHING for attendance, built once per dialect."""
+    statement = _ATTENDS.get(dialect_name)
+    if statement is None:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        statement = _ATTENDS[dialect_name] = dialect.insert(_ATTENDANCE).on_conflict_do_nothing(
+            index_elements=["session_id", "participant_id"])
+    return statement
+
+
+def record_attendance(session_id: int, participant_id: int, commit: bool = True) -> None:
+    """Mark a participant present at a session when they join (once: a row the animator corrected stays).
+
+    One statement, atomic when two phones of the same participant join at once. With `commit=False`
+    the caller commits it with the rest of its transaction.
+    """
+    db.session.execute(_attend_statement(db.session.get_bind().dialect.name),
+                       {"session_id": session_id, "participant_id": participant_id, "present": True,
+                        "joined_at": utcnow()})
+    if commit:
+        db.session.commit()
 
 
 def answers_of(session_id: int, number: int) -> dict[int, list[int]]:
     """Every participant's stored answer to a question."""
-    rows = db.session.execute(sa.select(Answer.participant_id, Answer.choices)
-                              .where(Answer.session_id == session_id, Answer.quiz_number == number))
+    rows = db.session.execute(_ANSWERS_OF, {"session_id": session_id, "number": number})
     return {pid: [int(c) for c in choices.split(",") if c] for pid, choices in rows}
 
 
@@ -236,6 +265,28 @@ def _opened_question(session: TrainingSession, deck: Deck, number: int) -> Sessi
     return question
 
 
+def _load_questions(session: TrainingSession, *numbers: int | None) -> dict[int, SessionQuestion]:
+    """These questions of the session that were opened at least once, read in one statement."""
+    wanted = {n for n in numbers if n}
+    if not wanted:
+        return {}
+    first, second = sorted(wanted) if len(wanted) == 2 else (*wanted, 0)
+    found = {q.quiz_number: q for q in db.session.scalars(_QUESTIONS_OF, {"session_id": session.id, "first": first,
+                                                                          "second": second})}
+    for question in found.values():
+        _keep(question)
+    return found
+
+
+def _keep(question: SessionQuestion) -> None:
+    """Hold the question for the rest of this database session (one request or Socket.IO event).
+
+    The identity map holds unchanged objects weakly: without this, the question would be read again
+    by the states built right after the change.
+    """
+    db.session.info.setdefault("kit_live_questions", []).append(question)
+
+
 def _require_live(session: TrainingSession) -> None:
     if session.status != SessionStatus.LIVE:
         raise LiveError("Cette séance n'est pas en cours : démarrez-la d'abord.", "pas_en_cours")
@@ -243,4 +294,19 @@ def _require_live(session: TrainingSession) -> None:
 
 def _bump(session: TrainingSession) -> None:
     session.version += 1
-    db.session.commit()
+    commit_keeping_loaded()
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring the loaded objects.
+
+    They hold what this transaction read and wrote, so the states sent right after the change are built
+    from them without reading the session and its questions again. The session's objects live for one
+    event (the scoped session is removed at the end of each request and Socket.IO event).
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

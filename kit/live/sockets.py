@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, request
 from flask import session as connection
 from flask_login import current_user
@@ -23,16 +24,17 @@ from slides import Deck
 
 from ..content import deck_by_revision_id
 from ..extensions import db, socketio
-from ..models import Participant, Role, TrainingSession
+from ..models import Participant, ParticipantDevice, Role, TrainingSession, User
 from . import presence, service, validation
 from .codes import normalize_code
-from .devices import participant_for_token
+from .devices import token_hash
 from .errors import LiveError
-from .state import animator_state, animator_view, participant_state, public_state, roster
+from .state import animator_state, animator_view, participant_state, public_state
 
 ANIMATORS = "/animateur"
 PARTICIPANTS = "/participant"
 EVENTS_PER_SECOND = 10
+COOPERATIVE = ("gevent", "gevent_uwsgi", "eventlet")  # async modes where sleep(0) lets other greenlets run
 
 
 def phones_room(session_id: int) -> str:
@@ -82,9 +84,37 @@ def handler(func: Callable[..., dict[str, Any] | None]) -> Callable[..., dict[st
     return wrapper
 
 
+_SESSIONS = TrainingSession.__table__
+_DEVICES = ParticipantDevice.__table__
+_PARTICIPANTS = Participant.__table__
+
+# A session as plain columns (the states read only these), by id.
+_SESSION_ROW = sa.select(_SESSIONS).where(_SESSIONS.c.id == sa.bindparam("session_id"))
+
+# A phone joining: the session of the code and, in one statement, the participant of the device's token
+# if they belong to the session's group (participant_id is NULL otherwise).
+_JOINING = (
+    sa.select(_SESSIONS, _PARTICIPANTS.c.id.label("participant_id"))
+    .select_from(_SESSIONS.outerjoin(_DEVICES, _DEVICES.c.token_hash == sa.bindparam("token_hash"))
+                 .outerjoin(_PARTICIPANTS, sa.and_(_PARTICIPANTS.c.id == _DEVICES.c.participant_id,
+                                                   _PARTICIPANTS.c.group_id == _SESSIONS.c.group_id)))
+    .where(_SESSIONS.c.join_code == sa.bindparam("code"))
+)
+
+# An animator's event: the session, with the current role and activity of the account driving it.
+_DRIVEN = (
+    sa.select(TrainingSession, User.role, User.active)
+    .join(User, User.id == sa.bindparam("user_id"))
+    .where(TrainingSession.id == sa.bindparam("session_id"))
+)
+
+
 def broadcast(session: TrainingSession, deck: Deck) -> None:
     """Send the new state to every phone, and the state and roster to every animator window."""
     socketio.emit("state", public_state(session, deck), to=phones_room(session.id), namespace=PARTICIPANTS)
+    if socketio.async_mode in COOPERATIVE:
+        # The phones' frames go out before the animators' state and roster are built (fan-out first).
+        socketio.sleep(0)
     _send_to_animators(session, deck)
 
 
@@ -125,22 +155,21 @@ def _flush(app: Any, session_id: int, delay: float) -> None:
 
 
 def _refresh_now(session_id: int) -> None:
-    session = db.session.get(TrainingSession, session_id)
+    session = db.session.execute(_SESSION_ROW, {"session_id": session_id}).first()
     if session is not None:
         _send_to_animators(session, deck_by_revision_id(session.revision_id))
 
 
-def _send_to_animators(session: TrainingSession, deck: Deck) -> None:
-    # The state and the roster come from one reading of answers and attendance.
-    state, people = animator_view(session, deck)
+def _send_to_animators(session: Any, deck: Deck) -> None:
+    state, roster = animator_payloads(session, deck)
     socketio.emit("state", state, to=animators_room(session.id), namespace=ANIMATORS)
-    socketio.emit("roster", {"session": session.id, "quiz": session.current_quiz, "participants": people},
-                  to=animators_room(session.id), namespace=ANIMATORS)
+    socketio.emit("roster", roster, to=animators_room(session.id), namespace=ANIMATORS)
 
 
-def roster_payload(session: TrainingSession) -> dict[str, Any]:
-    """The group's participants; their `answer` is to question `quiz`."""
-    return {"session": session.id, "quiz": session.current_quiz, "participants": roster(session)}
+def animator_payloads(session: Any, deck: Deck) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The animators' `state` and `roster` (whose `answer`s are to question `quiz`), from one reading."""
+    state, people = animator_view(session, deck)
+    return state, {"session": session.id, "quiz": session.current_quiz, "participants": people}
 
 
 class AnimatorNamespace(Namespace):
@@ -154,18 +183,22 @@ class AnimatorNamespace(Namespace):
         if not isinstance(session_id, int) or isinstance(session_id, bool):
             raise ConnectionRefusedError("Séance inconnue.")
         session = db.session.get(TrainingSession, session_id)
-        if session is None or not _may_drive(session):
+        if session is None or not _may_drive(session, current_user.id, current_user.role):
             raise ConnectionRefusedError("Cette séance n'est pas la vôtre.")
         connection["session_id"] = session.id
+        # Each event checks this account again, in the statement that reads the session (no user loader).
+        connection["user_id"] = current_user.id
         join_room(animators_room(session.id))
-        deck = deck_by_revision_id(session.revision_id)
-        emit("state", animator_state(session, deck))
-        emit("roster", roster_payload(session))
+        state, roster = animator_payloads(session, deck_by_revision_id(session.revision_id))
+        emit("state", state)
+        emit("roster", roster)
 
     def _session(self) -> tuple[TrainingSession, Deck]:
-        session = db.session.get(TrainingSession, connection.get("session_id"))
-        if session is None or not current_user.is_authenticated or not _may_drive(session):
+        row = db.session.execute(_DRIVEN, {"session_id": connection.get("session_id"),
+                                           "user_id": connection.get("user_id")}).first()
+        if row is None or not row.active or not _may_drive(row.TrainingSession, connection["user_id"], row.role):
             raise LiveError("Cette séance n'est pas la vôtre.", "interdit")
+        session = row.TrainingSession
         return session, deck_by_revision_id(session.revision_id)
 
     @handler
@@ -226,9 +259,9 @@ class AnimatorNamespace(Namespace):
         return {"state": animator_state(session, deck)}
 
 
-def _may_drive(session: TrainingSession) -> bool:
+def _may_drive(session: TrainingSession, user_id: int, role: str) -> bool:
     """Only the session's own animator (or an admin) drives it."""
-    return session.animator_id == current_user.id or current_user.role == Role.ADMIN
+    return session.animator_id == user_id or role == Role.ADMIN
 
 
 class ParticipantNamespace(Namespace):
@@ -239,21 +272,25 @@ class ParticipantNamespace(Namespace):
         code = normalize_code(auth.get("code")) if isinstance(auth, dict) else None
         if code is None:
             raise ConnectionRefusedError("Code de séance incorrect.")
-        session = db.session.scalar(db.select(TrainingSession).where(TrainingSession.join_code == code))
+        # The session (plain columns) and the device's participant, if of its group, in one statement.
+        session = db.session.execute(_JOINING, {"code": code,
+                                                "token_hash": token_hash(request.cookies.get("kit_device"))}).first()
         if session is None:
             raise ConnectionRefusedError("Cette séance est terminée ou le code est incorrect.")
-        participant = participant_for_token(request.cookies.get("kit_device"))
-        if participant is None or participant.group_id != session.group_id:
+        participant_id = session.participant_id
+        if participant_id is None:
             raise ConnectionRefusedError("Choisissez d'abord votre prénom sur la page de la séance.")
         connection["session_id"] = session.id
-        connection["participant_id"] = participant.id
+        connection["participant_id"] = participant_id
         connection["revision_id"] = session.revision_id  # a session never changes revision
         join_room(phones_room(session.id))
-        join_room(participant_room(session.id, participant.id))
-        presence.connect(request.sid, session.id, participant.id)  # type: ignore[attr-defined]
-        service.record_attendance(session.id, participant.id)
+        join_room(participant_room(session.id, participant_id))
+        # Presence and attendance in one transaction.
+        presence.connect(request.sid, session.id, participant_id, commit=False)  # type: ignore[attr-defined]
+        service.record_attendance(session.id, participant_id, commit=False)
+        db.session.commit()
         deck = deck_by_revision_id(session.revision_id)
-        emit("state", participant_state(session, deck, participant.id))
+        emit("state", participant_state(session, deck, participant_id))
         refresh_animators(session.id)
 
     def on_disconnect(self, reason: object = None) -> None:

@@ -1,4 +1,9 @@
-"""The live state as each audience may see it: phones, one phone, the animators."""
+"""The live state as each audience may see it: phones, one phone, the animators.
+
+These run on every change of a session, for every session: they read with plain columns (no ORM
+objects) and as few statements as possible. `session` is a TrainingSession or any row with the same
+attribute names (id, group_id, version, status, current_slide, current_quiz, join_code).
+"""
 
 from __future__ import annotations
 
@@ -10,18 +15,73 @@ import sqlalchemy as sa
 from slides import Deck
 
 from ..extensions import db
-from ..models import Attendance, Participant, QuestionState, SessionQuestion, TrainingSession, as_utc, utcnow
+from ..models import (
+    Answer,
+    Attendance,
+    Participant,
+    Presence,
+    QuestionState,
+    SessionQuestion,
+    Worker,
+    as_utc,
+    utcnow,
+)
 from . import presence
 from .service import answers_of, tally
 
+_QUESTIONS = SessionQuestion.__table__
+_ANSWERS = Answer.__table__
+_ATTENDANCE = Attendance.__table__
+_PARTICIPANTS = Participant.__table__
 
-def public_state(session: TrainingSession, deck: Deck) -> dict[str, Any]:
+# A question of a session and one participant's answer to it, in one statement.
+_QUESTION_AND_MINE = (
+    sa.select(_QUESTIONS.c.quiz_number, _QUESTIONS.c.state, _QUESTIONS.c.opened_at, _ANSWERS.c.choices)
+    .outerjoin(_ANSWERS, sa.and_(_ANSWERS.c.session_id == _QUESTIONS.c.session_id,
+                                 _ANSWERS.c.quiz_number == _QUESTIONS.c.quiz_number,
+                                 _ANSWERS.c.participant_id == sa.bindparam("participant_id")))
+    .where(_QUESTIONS.c.session_id == sa.bindparam("session_id"), _QUESTIONS.c.quiz_number == sa.bindparam("number"))
+)
+
+# Participants connected to a session by a live process (the rule of presence.connected_participants).
+_CONNECTED = (
+    sa.select(Presence.__table__.c.participant_id).distinct()
+    .where(Presence.__table__.c.session_id == sa.bindparam("session_id"),
+           Presence.__table__.c.worker_id.in_(sa.select(Worker.__table__.c.id).where(
+               Worker.__table__.c.seen_at >= sa.bindparam("alive_since"))))
+    .subquery()
+)
+
+# The roster: the group's participants, whether they are connected, whether they joined the session and
+# their answer to a question, in one statement.
+_ROSTER = (
+    sa.select(_PARTICIPANTS.c.id, _PARTICIPANTS.c.nickname, _PARTICIPANTS.c.avatar,
+              _CONNECTED.c.participant_id.is_not(None).label("connected"), _ATTENDANCE.c.present,
+              _ANSWERS.c.choices)
+    .select_from(_PARTICIPANTS)
+    .outerjoin(_CONNECTED, _CONNECTED.c.participant_id == _PARTICIPANTS.c.id)
+    .outerjoin(_ATTENDANCE, sa.and_(_ATTENDANCE.c.session_id == sa.bindparam("session_id"),
+                                    _ATTENDANCE.c.participant_id == _PARTICIPANTS.c.id))
+    .outerjoin(_ANSWERS, sa.and_(_ANSWERS.c.session_id == sa.bindparam("session_id"),
+                                 _ANSWERS.c.quiz_number == sa.bindparam("number"),
+                                 _ANSWERS.c.participant_id == _PARTICIPANTS.c.id))
+    .where(_PARTICIPANTS.c.group_id == sa.bindparam("group_id"))
+    .order_by(_PARTICIPANTS.c.nickname_key)
+)
+
+
+def _choices(stored: str | None) -> list[int] | None:
+    return [int(c) for c in stored.split(",") if c] if stored is not None else None
+
+
+def public_state(session: Any, deck: Deck) -> dict[str, Any]:
     """What every phone of the session may know. The key appears only once revealed."""
     return _state(session, deck, with_results=False)
 
 
-def _state(session: TrainingSession, deck: Deck, with_results: bool,
-           answers: dict[int, list[int]] | None = None) -> dict[str, Any]:
+def _state(session: Any, deck: Deck, with_results: bool, answers: dict[int, list[int]] | None = None,
+           question: Any = None) -> dict[str, Any]:
+    """`question`: the current question's row (quiz_number, state, opened_at) when the caller has it."""
     number = session.current_slide
     slide = deck.slides[number - 1] if 1 <= number <= len(deck.slides) else None
     state: dict[str, Any] = {
@@ -41,13 +101,15 @@ def _state(session: TrainingSession, deck: Deck, with_results: bool,
         "question": None,
     }
     if session.current_quiz:
-        question = db.session.get(SessionQuestion, (session.id, session.current_quiz))
+        if question is None:
+            # From the identity map when the caller just changed it, without a statement.
+            question = db.session.get(SessionQuestion, (session.id, session.current_quiz))
         if question is not None:
             state["question"] = _question(session, deck, question, with_results, answers)
     return state
 
 
-def _question(session: TrainingSession, deck: Deck, question: SessionQuestion, with_results: bool,
+def _question(session: Any, deck: Deck, question: Any, with_results: bool,
               answers: dict[int, list[int]] | None) -> dict[str, Any]:
     quiz = deck.quizzes[question.quiz_number - 1]
     opened = as_utc(question.opened_at)
@@ -70,56 +132,49 @@ def _question(session: TrainingSession, deck: Deck, question: SessionQuestion, w
     return payload
 
 
-def animator_state(session: TrainingSession, deck: Deck) -> dict[str, Any]:
+def animator_state(session: Any, deck: Deck) -> dict[str, Any]:
     """What the projector and presenter windows see: results as they come, and the join details."""
     return animator_view(session, deck)[0]
 
 
-def animator_view(session: TrainingSession, deck: Deck) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The animators' state and the roster together, reading answers and attendance once."""
-    answers = answers_of(session.id, session.current_quiz) if session.current_quiz else {}
-    present = set(db.session.scalars(sa.select(Attendance.participant_id).where(
-        Attendance.session_id == session.id, Attendance.present)))
+def animator_view(session: Any, deck: Deck) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The animators' state and the roster together, from one reading of the roster.
+
+    The answers counted in the state are those of the roster's participants (the session's group: nobody
+    else can answer), and `present` counts the roster's participants who joined.
+    """
+    people = roster(session)
+    answers = {p["id"]: p["answer"] for p in people if p["answer"] is not None}
     state = _state(session, deck, with_results=True, answers=answers)
     state["join_code"] = session.join_code
-    state["present"] = len(present)
-    return state, _roster(session, answers, present)
+    state["present"] = sum(1 for p in people if p["present"])
+    return state, people
 
 
-def participant_state(session: TrainingSession, deck: Deck, participant_id: int) -> dict[str, Any]:
+def participant_state(session: Any, deck: Deck, participant_id: int) -> dict[str, Any]:
     """The public state plus this participant's own answer to the current question."""
-    state = public_state(session, deck)
-    question = state["question"]
-    if question is not None:
-        mine = answers_of_one(session.id, question["number"], participant_id)
-        question["my_answer"] = mine
+    row = None
+    if session.current_quiz:
+        row = db.session.execute(_QUESTION_AND_MINE, {"session_id": session.id, "number": session.current_quiz,
+                                                      "participant_id": participant_id}).first()
+    state = _state(session, deck, with_results=False, question=row)
+    if state["question"] is not None and row is not None:
+        state["question"]["my_answer"] = _choices(row.choices)
     return state
 
 
 def answers_of_one(session_id: int, number: int, participant_id: int) -> list[int] | None:
     """One participant's stored answer, or None."""
-    from ..models import Answer
-
-    choices = db.session.scalar(sa.select(Answer.choices).where(
-        Answer.session_id == session_id, Answer.quiz_number == number, Answer.participant_id == participant_id))
-    return [int(c) for c in choices.split(",") if c] if choices is not None else None
+    return _choices(db.session.scalar(sa.select(_ANSWERS.c.choices).where(
+        _ANSWERS.c.session_id == session_id, _ANSWERS.c.quiz_number == number,
+        _ANSWERS.c.participant_id == participant_id)))
 
 
-def roster(session: TrainingSession) -> list[dict[str, Any]]:
-    """The group's participants: connected, present, and whether they answered the current question."""
-    return _roster(session)
-
-
-def _roster(session: TrainingSession, answered: dict[int, list[int]] | None = None,
-            present: set[int] | None = None) -> list[dict[str, Any]]:
-    connected = presence.connected_participants(session.id)
-    if present is None:
-        present = set(db.session.scalars(sa.select(Attendance.participant_id).where(
-            Attendance.session_id == session.id, Attendance.present)))
-    if answered is None:
-        answered = answers_of(session.id, session.current_quiz) if session.current_quiz else {}
-    # Plain columns, not ORM objects: this runs several times a second with a whole group.
-    people = db.session.execute(sa.select(Participant.id, Participant.nickname, Participant.avatar)
-                                .where(Participant.group_id == session.group_id).order_by(Participant.nickname_key))
-    return [{"id": pid, "nickname": nickname, "avatar": avatar, "connected": pid in connected,
-             "present": pid in present, "answer": answered.get(pid)} for pid, nickname, avatar in people]
+def roster(session: Any) -> list[dict[str, Any]]:
+    """The group's participants: connected, present, and their answer to the current question."""
+    rows = db.session.execute(_ROSTER, {"session_id": session.id, "number": session.current_quiz or 0,
+                                        "group_id": session.group_id,
+                                        "alive_since": utcnow() - presence.ALIVE_FOR})
+    return [{"id": pid, "nickname": nickname, "avatar": avatar, "connected": bool(connected),
+             "present": bool(present), "answer": _choices(choices)}
+            for pid, nickname, avatar, connected, present, choices in rows]
