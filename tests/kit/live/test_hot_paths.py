@@ -1,0 +1,82 @@
+"""What the lighter hot paths must keep: the rules a phone's connection and an animator's event check."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from kit.extensions import db, socketio
+from kit.live import presence
+from kit.models import Attendance, Presence, Role, User, Worker, utcnow
+from tests.factories import login, make_user
+
+from .conftest import Live, events, last_state
+
+A, P = "/animateur", "/participant"
+
+
+def test_joining_records_presence_and_attendance_together(live: Live) -> None:
+    live.phone("Awa")
+    live.phone("Awa")  # a second phone of the same participant: still one attendance
+    with live.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Presence)) == 2
+        assert db.session.scalars(sa.select(Attendance.present)).all() == [True]
+
+
+def test_reconnecting_keeps_an_attendance_the_animator_corrected(live: Live) -> None:
+    live.phone("Bruno").disconnect(namespace=P)
+    with live.app.app_context():
+        db.session.execute(sa.update(Attendance).values(present=False))
+        db.session.commit()
+    live.phone("Bruno")
+    with live.app.app_context():
+        assert db.session.scalars(sa.select(Attendance.present)).all() == [False]
+
+
+def test_the_roster_does_not_count_the_phones_of_a_dead_process(live: Live) -> None:
+    live.phone("Awa")
+    with live.app.app_context():
+        db.session.execute(sa.update(Worker).values(seen_at=utcnow() - presence.ALIVE_FOR - timedelta(seconds=1)))
+        db.session.commit()
+    animator = live.animator()
+    awa = next(p for p in events(animator, "roster", A)[-1]["participants"] if p["nickname"] == "Awa")
+    assert awa["present"] and not awa["connected"]
+
+
+def test_a_phone_that_joins_during_a_question_gets_its_own_answer(live: Live) -> None:
+    number = live.quiz_number("unique")
+    animator, awa = live.animator(), live.phone("Awa")
+    assert animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)["ok"]
+    assert awa.emit("answer", {"quiz": number, "choices": [1]}, namespace=P, callback=True)["ok"]
+    again = live.phone("Awa")  # e.g. the page reloaded
+    question = last_state(again, P)["question"]
+    assert question["number"] == number and question["state"] == "open" and question["my_answer"] == [1]
+    assert last_state(live.phone("Bruno"), P)["question"]["my_answer"] is None
+    assert last_state(animator, A)["question"]["answered"] == 1  # refreshed when the phones joined
+    assert animator.emit("sync", {}, namespace=A, callback=True)["state"]["question"]["answered"] == 1
+
+
+def test_an_animator_whose_account_is_deactivated_is_refused_at_the_next_event(live: Live) -> None:
+    animator = live.animator()
+    assert animator.emit("goto", {"slide": 2}, namespace=A, callback=True)["ok"]
+    with live.app.app_context():
+        db.session.execute(sa.update(User).values(active=False))
+        db.session.commit()
+    ack = animator.emit("goto", {"slide": 3}, namespace=A, callback=True)
+    assert not ack["ok"] and ack["error"]["code"] == "interdit"
+
+
+def test_an_admin_who_loses_the_role_no_longer_drives_another_animators_session(live: Live) -> None:
+    with live.app.app_context():
+        make_user("admin@test.fr", role=Role.ADMIN.value)
+    http = live.app.test_client()
+    login(http, "admin@test.fr")
+    admin = socketio.test_client(live.app, namespace=A, auth={"session": live.session_id}, flask_test_client=http)
+    assert admin.is_connected(A)
+    assert admin.emit("goto", {"slide": 1}, namespace=A, callback=True)["ok"]
+    with live.app.app_context():
+        db.session.execute(sa.update(User).where(User.email == "admin@test.fr").values(role=Role.ANIMATOR.value))
+        db.session.commit()
+    ack = admin.emit("goto", {"slide": 2}, namespace=A, callback=True)
+    assert not ack["ok"] and ack["error"]["code"] == "interdit"
