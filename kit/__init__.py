@@ -40,6 +40,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (progress.bp, coordinator.bp, reports.bp, admin.bp, badges.bp):
         app.register_blueprint(blueprint)
 
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)  # GET /sante
+
     from .live.sockets import init_sockets
 
     init_sockets()
