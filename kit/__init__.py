@@ -22,6 +22,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
 
+    from .logs import init_logging
+
+    init_logging(app)  # first, so that what the rest logs is in LOG_FORMAT too
+
     from .extensions import init_extensions
 
     init_extensions(app)

@@ -55,6 +55,10 @@ class Config:
     BADGE_ISSUER_URL: str | None = os.environ.get("BADGE_ISSUER_URL")  # the issuer's website; PUBLIC_BASE_URL if unset
     # The issuer's Ed25519 key (PEM), generated at first run; instance/badge_signing_key.pem if unset.
     BADGE_SIGNING_KEY_FILE: str | None = os.environ.get("BADGE_SIGNING_KEY_FILE")
+    # Logs on stderr (kit/logs.py, docs/operations.md): "json", one object per line for a log collector,
+    # or "text" for a person at a terminal; and the lowest level written (DEBUG, INFO, WARNING, ERROR).
+    LOG_FORMAT: str = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL: str = os.environ.get("LOG_LEVEL", "INFO")
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
