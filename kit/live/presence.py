@@ -47,6 +47,8 @@ def _beat(wid: str) -> None:
 def _heartbeat_loop(app: Flask, wid: str) -> None:
     while True:
         socketio.sleep(HEARTBEAT_SECONDS)
+        if app.extensions.get("kit_worker", {}).get("id") != wid:  # retired: a beat would bring it back
+            return
         with app.app_context():
             try:
                 _beat(wid)
@@ -84,3 +86,37 @@ def connected_participants(session_id: int) -> set[int]:
     rows = db.session.scalars(sa.select(Presence.participant_id).distinct()
                               .where(Presence.session_id == session_id, Presence.worker_id.in_(alive)))
     return set(rows)
+
+
+def drop_connections() -> int:
+    """Close this process's Socket.IO connections, as a lost network would; return how many.
+
+    The transport is cut without Engine.IO's close packet: the clients then reconnect by themselves,
+    to another process behind the load balancer (after a close packet, some clients give up).
+    The disconnect handlers run as usual and forget each connection.
+    """
+    server = socketio.server
+    if server is None:
+        return 0
+    sockets = list(server.eio.sockets.values())
+    for connection in sockets:
+        try:
+            connection.close(wait=False, abort=True, reason=server.eio.reason.SERVER_DISCONNECT)
+        except Exception:  # one failing disconnect handler must not keep the others connected
+            current_app.logger.exception("coupure de la connexion %s impossible", connection.sid)
+        server.eio.sockets.pop(connection.sid, None)
+    return len(sockets)
+
+
+def retire() -> int:
+    """Forget this process at shutdown: its connections and its worker row; return how many connections.
+
+    Without it, other processes would count its phones as connected until its heartbeat is too old.
+    """
+    wid = current_app.extensions.get("kit_worker", {}).pop("id", None)
+    if wid is None:
+        return 0
+    removed = db.session.execute(sa.delete(Presence).where(Presence.worker_id == wid)).rowcount
+    db.session.execute(sa.delete(Worker).where(Worker.id == wid))
+    db.session.commit()
+    return removed
