@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask modules check|import|export|import-zip`, `flask setup`, `flask users`."""
+"""Flask CLI commands: `flask modules check|import|export|import-zip`, `flask setup`, `flask users`, `flask backup`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 
 from slides import DeckError
 
+from .backup import BackupError, check_backup, create_backup, restore_backup
 from .content import check_files, import_files
 from .demo import (
     DEMO_ADMIN_EMAIL,
@@ -127,8 +128,51 @@ def create_user_command(email: str, name: str, role: str, password: str, region:
     click.echo(f"Compte créé : {email} ({role})")
 
 
+backup_cli = AppGroup("backup", help="Sauvegarder et restaurer la base de données (docs/operations.md).")
+
+
+@backup_cli.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Remplacer FICHIER s'il existe déjà.")
+def backup_create_command(file: Path, force: bool) -> None:
+    """Write a consistent backup of the database to FILE, even while the servers run."""
+    try:
+        click.echo(create_backup(file, overwrite=force))
+    except BackupError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from exc
+
+
+@backup_cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+def backup_restore_command(file: Path, yes: bool) -> None:
+    """Replace all the data of the database with FILE's; the file is checked first, nothing changes on error."""
+    try:
+        info = check_backup(file)
+        if not yes and not _confirm(f"Toutes les données actuelles de la base seront remplacées par celles de "
+                                    f"{file}. Continuer ?"):
+            click.echo("Restauration annulée : rien n'a changé.", err=True)
+            raise SystemExit(1)
+        restore_backup(file)
+    except BackupError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"Base restaurée depuis {file}.")
+    if not info.is_current:
+        click.echo("Cette sauvegarde vient d'une version plus ancienne du Kit : lancez "
+                   "« flask --app kit setup » pour mettre la base à jour.")
+
+
+def _confirm(question: str) -> bool:
+    """A yes/no question answered in French (click.confirm only knows y/n)."""
+    answer = click.prompt(f"{question} (oui/non)", default="non", show_default=False)
+    return answer.strip().lower() in ("o", "oui", "y", "yes")
+
+
 def init_cli(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(modules_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_cli)
