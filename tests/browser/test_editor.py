@@ -47,6 +47,7 @@ def demo_session_id(server: AppServer) -> int:
     app = make_app(server.database_url)
     with app.app_context():
         found = db.session.scalar(sa.select(TrainingSession.id).order_by(TrainingSession.id))
+        db.session.remove()  # give the connection back before closing them all
         db.engine.dispose()
     return found
 

@@ -458,6 +458,7 @@ def test_countdown_and_answer_images(phones: dict[str, BrowserContext], app_serv
         db.session.flush()
         db.session.execute(sa.update(TrainingSession).values(revision_id=revision.id))
         db.session.commit()
+        db.session.remove()  # give the connection back before closing them all
         db.engine.dispose()
     animator = LiveAnimator(app_server.url)
     try:

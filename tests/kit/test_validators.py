@@ -130,6 +130,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory, databases: Databases,
                 db.session.add(TaskAttestation(participant_id=person, task=key))
         db.session.commit()
         animator_id = animator.id
+        db.session.remove()  # give the connection back before closing them all
         db.engine.dispose()
     server = AppServer(database, port, folder / "server.log", env={
         "PUBLIC_BASE_URL": base, "BADGES_ALLOW_LOOPBACK": "true", "BADGE_ISSUER_EMAIL": ISSUER_EMAIL,

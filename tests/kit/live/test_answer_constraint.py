@@ -51,6 +51,7 @@ def _submit(url: str, ids: dict[str, int], choice: int, barrier: Barrier, result
         barrier.wait(timeout=30)
         stored = service.submit_answer(ids["session"], deck, ids["participant"], ids["quiz"], [choice])
         results.put(stored)
+        db.session.remove()  # give the connection back before closing them all
         db.engine.dispose()
 
 
