@@ -57,6 +57,9 @@ class Config:
     BADGE_SIGNING_KEY_FILE: str | None = os.environ.get("BADGE_SIGNING_KEY_FILE")
     # Logs on stderr (kit/logs.py, docs/operations.md): "json", one object per line for a log collector,
     # or "text" for a person at a terminal; and the lowest level written (DEBUG, INFO, WARNING, ERROR).
+    # How many reverse proxies (nginx) stand in front of the app: their X-Forwarded-For/-Proto/-Host are
+    # then believed, so that rate limits count each phone's own address. 0 (a laptop): believe none.
+    TRUSTED_PROXIES: int = int(os.environ.get("TRUSTED_PROXIES", "0"))
     LOG_FORMAT: str = os.environ.get("LOG_FORMAT", "json")
     LOG_LEVEL: str = os.environ.get("LOG_LEVEL", "INFO")
 

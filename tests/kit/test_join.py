@@ -120,3 +120,20 @@ def test_join_codes_are_rate_limited_per_address(database: str) -> None:
     assert "Trop d'essais" in text(client.post("/j", data={"code": "123456"}))
     other = app.test_client()
     assert other.post("/j", data={"code": "1"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 400
+
+
+def test_behind_nginx_each_phone_has_its_own_limit(database: str) -> None:
+    """With TRUSTED_PROXIES=1 the phone's address comes from X-Forwarded-For, not nginx's 127.0.0.1."""
+    app = make_app(database, RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1)
+    client = app.test_client()
+
+    def attempt(phone: str) -> int:
+        return client.post("/j", data={"code": "000000"}, headers={"X-Forwarded-For": phone}).status_code
+
+    assert [attempt("10.0.0.1") for _ in range(31)][-1] == 429
+    assert attempt("10.0.0.2") == 400  # another phone behind the same nginx is not blocked
+    # Without trusted proxies the header is ignored: a phone cannot escape its limit by forging it.
+    plain = make_app(database, RATELIMIT_ENABLED=True)
+    forged = [plain.test_client().post("/j", data={"code": "000000"}, headers={"X-Forwarded-For": f"10.1.0.{n}"})
+              .status_code for n in range(31)]
+    assert forged[-1] == 429
