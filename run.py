@@ -59,7 +59,7 @@ def make_listener(host: str, port: int) -> socket.socket:
 
 
 class Handler(WebSocketHandler):
-    """gevent-websocket's handler, as socketio.run uses, that lets idle keep-alive connections go at shutdown.
+    """gevent-websocket's handler, as socketio.run uses, whose connections can all be cut at shutdown.
 
     Also the handler of gunicorn's worker (deploy/gunicorn.conf.py). One server per process, hence
     the state kept on the class.
@@ -67,6 +67,7 @@ class Handler(WebSocketHandler):
 
     draining = False  # stopping: no further request on a connection that has had one
     idle: ClassVar[set[Handler]] = set()  # connections that have had a request and wait for the next
+    websockets: ClassVar[set[Handler]] = set()  # connections upgraded to WebSocket
     served = False
 
     def read_requestline(self) -> str:
@@ -81,21 +82,31 @@ class Handler(WebSocketHandler):
         finally:
             Handler.idle.discard(self)
 
+    def run_websocket(self) -> None:
+        Handler.websockets.add(self)
+        try:
+            super().run_websocket()
+        finally:
+            Handler.websockets.discard(self)
+
     def log_request(self) -> None:
         """Nothing: the app writes one access line per request (kit/logs.py)."""
 
 
-def close_idle_connections() -> int:
-    """Close the keep-alive connections waiting for a next request, and any that finishes one from now on.
+def cut_connections() -> int:
+    """At shutdown, cut the WebSockets and the keep-alive connections that wait for a next request.
 
-    Without it, a browser's idle connection would hold the stop for the whole GRACEFUL_TIMEOUT.
+    WebSockets are cut under TCP, as a lost network would cut them: every Socket.IO client then
+    reconnects by itself, to another process (after a close frame, some clients give up or leak).
+    Idle keep-alive connections would otherwise hold the stop for the whole GRACEFUL_TIMEOUT; the
+    others close after their current request. Returns how many connections were cut.
     """
     Handler.draining = True
-    idle = list(Handler.idle)
-    for handler in idle:
+    cut = list(Handler.idle) + list(Handler.websockets)
+    for handler in cut:
         with contextlib.suppress(AttributeError, OSError):  # that connection may have just ended
-            handler.socket.shutdown(socket.SHUT_RDWR)  # its handler reads nothing and ends
-    return len(idle)
+            handler.socket.shutdown(socket.SHUT_RDWR)  # its handler reads nothing more and ends
+    return len(cut)
 
 
 class Server(WSGIServer):
@@ -116,12 +127,14 @@ def shutdown(server: Server, timeout: float) -> None:
     """Stop in order: no new connection, live connections cut, requests finished, this worker forgotten."""
     log.info("arrêt demandé : plus de nouvelle connexion", extra={"graceful_timeout": timeout})
     server.close()  # the listening socket: new connections are refused
-    close_idle_connections()
+    cut = cut_connections()
+    # Socket.IO by long-polling holds no connection of its own between two polls: closed here.
     dropped = _in_app(presence.drop_connections, "coupure des connexions Socket.IO")
     server.stop(timeout=timeout)  # waits for requests in progress, then cuts what is left
     socketio.server.shutdown()
     forgotten = _in_app(presence.retire, "oubli des connexions de ce processus")
-    log.info("arrêt propre", extra={"socketio_connections": dropped, "presences_removed": forgotten})
+    log.info("arrêt propre", extra={"connections_cut": cut, "socketio_connections": dropped,
+                                    "presences_removed": forgotten})
 
 
 def _in_app(step: Any, what: str) -> int:

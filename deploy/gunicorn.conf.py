@@ -98,8 +98,8 @@ def _drop_connections(worker: Any) -> None:
     deadline = time.monotonic() + 3
     while any(sock.fileno() != -1 for sock in worker.sockets) and time.monotonic() < deadline:
         gevent.sleep(0.05)
-    idle = run.close_idle_connections()
+    cut = run.cut_connections()
     with worker.wsgi.app_context():
         dropped = presence.drop_connections()
     logging.getLogger("kit.server").info("arrêt demandé : connexions coupées",
-                                         extra={"socketio_connections": dropped, "idle_connections": idle})
+                                         extra={"connections_cut": cut, "socketio_connections": dropped})

@@ -52,10 +52,6 @@ class Phone:
             self.changed.notify_all()
 
     def _on_disconnect(self, *_args: object) -> None:
-        # python-engineio leaves the socket of a WebSocket that the server closed open: close it here.
-        ws = getattr(self.sio.eio, "ws", None)
-        if ws is not None:
-            ws.shutdown()
         with self.changed:
             self.disconnects += 1
             self.changed.notify_all()
