@@ -58,7 +58,9 @@ def refuse_nul_characters() -> None:
     """No database stores NUL in text (PostgreSQL refuses it): say so in French, before any form is read."""
     if request.args and any("\x00" in value for value in request.args.values()):
         abort(400, description=NUL_MESSAGE)
-    if request.method == "POST" and request.form and any(
+    # Only plain forms: reading a multipart body here would apply the default size limit before a view
+    # that accepts larger files (the zip import) could raise it.
+    if request.mimetype == "application/x-www-form-urlencoded" and request.form and any(
             "\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
         abort(400, description=NUL_MESSAGE)
 

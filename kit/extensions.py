@@ -61,6 +61,9 @@ def init_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    # SocketIO keeps its options between init_app calls: an app built after one with a message queue
+    # (the tests build many) would still send through that queue.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(app, message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
                       async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),

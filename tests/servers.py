@@ -37,7 +37,7 @@ class AppServer:
         """Start it and wait until it answers."""
         env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), "SECRET_KEY": "test-secret",
                "DATABASE_URL": self.database_url, "RATELIMIT_ENABLED": "false",
-               "JOIN_BASE_URL": self.url, **self.env}
+               "JOIN_BASE_URL": self.url, "GRACEFUL_TIMEOUT": "5", **self.env}
         if MESSAGE_QUEUE:
             env.setdefault("SOCKETIO_MESSAGE_QUEUE", MESSAGE_QUEUE)
         env.pop("FLASK_APP", None)
@@ -63,6 +63,11 @@ class AppServer:
             if kill:
                 self.process.kill()
             else:
-                self.process.terminate()
-            self.process.wait(timeout=10)
+                self.process.terminate()  # a clean stop: requests in flight get GRACEFUL_TIMEOUT seconds
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+                raise AssertionError(f"the server did not stop on SIGTERM: {self.log.read_text()[-2000:]}") from None
         self.process = None
