@@ -358,7 +358,7 @@ class Cluster:
         self.nginx = Nginx(self.folder / "nginx", listen)
         env = {"DATABASE_URL": self.database_url, "SOCKETIO_MESSAGE_QUEUE": self.redis_url,
                "RATELIMIT_STORAGE_URI": self.redis_url, "SECRET_KEY": SECRET_KEY, "JOIN_BASE_URL": self.url,
-               "LOG_FORMAT": "json", **self.env}
+               "TRUSTED_PROXIES": "1", "LOG_FORMAT": "json", **self.env}
         self.processes = [AppProcess(port, self.folder / f"app-{port}.log", env) for port in ports]
         try:
             for process in self.processes:
