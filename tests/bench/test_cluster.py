@@ -6,7 +6,9 @@ For each configuration (tests/cluster.py: gunicorn with deploy/gunicorn.conf.py,
    within 1 s): answer-ack and fan-out p50 / p99, answers counted in PostgreSQL;
 2. a ramp: more phones (of further sessions, idle between two questions), 400 at a time, until a step has a
    connection failure or a handshake p99 above HANDSHAKE_LIMIT, or MAX_PHONES is reached;
-3. at the load held, the spread question again, with every phone connected.
+3. at the load held, the spread question again, with every phone connected;
+4. one process again without the Redis message queue (SOCKETIO_MESSAGE_QUEUE empty), stated load only: what the
+   queue costs in latency.
 CPU per component (app processes, nginx, PostgreSQL backends of the bench's database, Redis, load generators)
 is sampled with psutil throughout.
 
@@ -16,7 +18,7 @@ this bench's alone), else the tests' Redis.
 
 Run on purpose: `.venv/bin/pytest tests/bench/test_cluster.py -m bench -s -p no:cacheprovider`.
 Rewrites only its block of docs/performance.md (between the `grappe:mesures` markers).
-BENCH_CLUSTER_SIZES=1,3 runs some configurations only, without touching docs/performance.md.
+BENCH_CLUSTER_SIZES=1,3 (or 1-sans-file) runs some configurations only, without touching docs/performance.md.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ HANDSHAKE_LIMIT = 2.0  # seconds: a step whose connection p99 is above this has 
 STEP_TIMEOUT = 120.0  # seconds for a ramp step to connect (the load generator waits 60 s per client at most)
 STATED_PROCESSES = 4  # load-generator processes for the stated load's phones
 SPREAD, BURST = 10.0, 1.0
+CONFIGURATIONS = ("1", "2", "3", "1-sans-file")
 ANIMATOR_EMAIL = "grappe@test.fr"
 
 
@@ -296,6 +299,7 @@ class Ramp:
 @dataclass
 class Result:
     size: int
+    queue: bool = True  # False: one process without the Redis message queue (the ramp is skipped)
     connect: tuple[int, int, float, float, float, dict[str, Any]] | None = None  # phones, failed, p50, p99, wall, cpu
     questions: list[Question] = field(default_factory=list)
     ramp: Ramp = field(default_factory=Ramp)
@@ -340,17 +344,19 @@ def connect(processes: list[LoadProcess], timeout: float = 600) -> tuple[int, in
 
 
 def run_configuration(size: int, plan: Plan, databases: PostgresDatabases, redis_url: str, redis_pid: int | None,
-                      folder: Path) -> Result:
-    result = Result(size)
+                      folder: Path, queue: bool = True) -> Result:
+    result = Result(size, queue)
     database = databases.seeded()
     name = sa.make_url(database).database or ""
-    cluster = Cluster(database, redis_url, folder / f"grappe-{size}", size,
-                      env={"LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "false"})
+    env = {"LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "false"}
+    if not queue:  # what the message queue costs: one process, the same load, no Redis between emits
+        env["SOCKETIO_MESSAGE_QUEUE"] = ""
+    cluster = Cluster(database, redis_url, folder / f"grappe-{size}{'' if queue else '-sans-file'}", size, env=env)
     loads: list[LoadProcess] = []
     components: Components | None = None
     try:
         others = wait_until_quiet(float(os.environ.get("BENCH_QUIET_WAIT", "60")))
-        print(f"\n{size} processus ; autres processus avant la mesure : {others:.0f} % d'un cœur", flush=True)
+        print(f"\n{_name(result)} ; autres processus avant la mesure : {others:.0f} % d'un cœur", flush=True)
         cluster.start()
         components = Components(cluster, name, redis_pid)
         components.start()
@@ -393,6 +399,9 @@ def run_configuration(size: int, plan: Plan, databases: PostgresDatabases, redis
         # The ramp: idle phones of further sessions, STEP at a time.
         ramp, total, rest = result.ramp, connected, plan.phones(plan.sessions[ACTIVE_SESSIONS:])
         ramp.held = total
+        if not queue:
+            rest = []
+            ramp.stop = "sans rampe (comparaison des latences seulement)"
         while total < MAX_PHONES and rest:
             batch, rest = rest[:STEP], rest[STEP:]
             start = time.monotonic()
@@ -426,7 +435,8 @@ def run_configuration(size: int, plan: Plan, databases: PostgresDatabases, redis
                 break
             ramp.held = total
         else:
-            ramp.stop = f"cible du banc atteinte ({MAX_PHONES} téléphones)"
+            if queue:
+                ramp.stop = f"cible du banc atteinte ({MAX_PHONES} téléphones)"
         time.sleep(2)
         result.questions.append(ask(f"{total} téléphones connectés, dont {len(active)} × {GROUP_SIZE} qui répondent "
                                     f"(étalées sur {SPREAD:.0f} s)", 3, [animators], workers, SPREAD, SPREAD,
@@ -450,6 +460,10 @@ def run_configuration(size: int, plan: Plan, databases: PostgresDatabases, redis
 
 
 # --- the report -----------------------------------------------------------------------------------------
+
+
+def _name(result: Result) -> str:
+    return f"{result.size} processus" + ("" if result.queue else " sans file Redis")
 
 
 def _ms(value: float) -> str:
@@ -477,7 +491,7 @@ def _per_answer(q: Question) -> str:
 
 
 def summary_table(results: list[Result]) -> str:
-    lines = ["| Processus | Téléphones tenus | Pourquoi pas plus | Ack réponse p50 / p99 (200 × 8, étalées) | "
+    lines = ["| Configuration | Téléphones tenus | Pourquoi pas plus | Ack réponse p50 / p99 (200 × 8, étalées) | "
              "Diffusion p50 / p99 (200 × 8, étalées) | Ack p50 / p99 (rafale) | Diffusion p50 / p99 (rafale) | "
              "Ack p50 / p99 (au maximum tenu) | Diffusion p50 / p99 (au maximum tenu) | Mémoire par processus |",
              "|---|---|---|---|---|---|---|---|---|---|"]
@@ -486,30 +500,30 @@ def summary_table(results: list[Result]) -> str:
         pairs = [f"{_ms(percentile(x.acks, 50))} / {_ms(percentile(x.acks, 99))} ms" for x in q]
         fans = [f"{_ms(percentile(x.fanout, 50))} / {_ms(percentile(x.fanout, 99))} ms" for x in q]
         memory = f"{max(r.memory_mb):.0f} Mo" if r.memory_mb else "–"
-        lines.append(f"| {r.size} | {r.ramp.held} | {r.ramp.stop} | {pairs[0]} | {fans[0]} | {pairs[1]} | {fans[1]} | "
-                     f"{pairs[2]} | {fans[2]} | {memory} |")
+        lines.append(f"| {_name(r)} | {r.ramp.held} | {r.ramp.stop} | {pairs[0]} | {fans[0]} | {pairs[1]} | "
+                     f"{fans[1]} | {pairs[2]} | {fans[2]} | {memory} |")
     return "\n".join(lines)
 
 
 def detail_table(results: list[Result]) -> str:
-    lines = ["| Processus | Étape | Téléphones | Ack p50 / p99 (n) | Diffusion p50 / p99 (séances) | "
+    lines = ["| Configuration | Étape | Téléphones | Ack p50 / p99 (n) | Diffusion p50 / p99 (séances) | "
              "Réponses en base / attendues | Erreurs | Sans la question | Déconnectés | CPU (% d'un cœur) | "
              "CPU par réponse : app / PostgreSQL / Redis / nginx |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         if r.connect:
             phones, failed, p50, p99, wall, cpu = r.connect
-            lines.append(f"| {r.size} | connexion de 200 × 8 (+ 200 fenêtres) en {wall:.0f} s | {phones} | "
+            lines.append(f"| {_name(r)} | connexion de 200 × 8 (+ 200 fenêtres) en {wall:.0f} s | {phones} | "
                          f"poignée de main {_ms(p50)} / {_ms(p99)} ms | – | – | {failed} échecs | – | – | "
                          f"{_cpu(cpu, r.size)} | – |")
         for q in r.questions:
-            lines.append(f"| {r.size} | {q.label} | {q.phones} | {_ms(percentile(q.acks, 50))} / "
+            lines.append(f"| {_name(r)} | {q.label} | {q.phones} | {_ms(percentile(q.acks, 50))} / "
                          f"{_ms(percentile(q.acks, 99))} ms ({len(q.acks)}) | {_ms(percentile(q.fanout, 50))} / "
                          f"{_ms(percentile(q.fanout, 99))} ms ({len(q.fanout)}) | {q.stored} / {q.phones} | "
                          f"{dict(q.errors) or 0} | {q.missing} | {q.dropped} | {_cpu(q.cpu, r.size)} | "
                          f"{_per_answer(q)} |")
         for total, failed, p50, p99, cpu in r.ramp.steps:
-            lines.append(f"| {r.size} | rampe (+{STEP}) | {total} | poignée de main {_ms(p50)} / {_ms(p99)} ms | "
+            lines.append(f"| {_name(r)} | rampe (+{STEP}) | {total} | poignée de main {_ms(p50)} / {_ms(p99)} ms | "
                          f"– | – | {failed} échecs | – | – | {_cpu(cpu, r.size)} | – |")
     return "\n".join(lines)
 
@@ -546,7 +560,9 @@ dernier téléphone de la séance (horloge monotone commune) ; un échantillon p
 à l'accusé de réception, qui suit le commit dans PostgreSQL ; les réponses sont ensuite comptées dans la base.
 **Rampe** : {step} téléphones de plus par palier (séances sans fenêtre animateur : connectés, inactifs), jusqu'à
 un échec de connexion, une poignée de main p99 > {limit:.0f} s, ou {max_phones} téléphones (cible du banc). Puis la
-question étalée est reposée aux 200 séances actives avec tous les téléphones connectés.
+question étalée est reposée aux 200 séances actives avec tous les téléphones connectés. Enfin, « 1 processus sans
+file Redis » refait les questions des 200 × 8 avec un seul processus et `SOCKETIO_MESSAGE_QUEUE` vide : ce que la
+file coûte en latence.
 **CPU** (psutil, toutes les 0,5 s, en % d'un cœur ; 200 % = la machine entière) : « app » = maîtres et workers
 gunicorn ; « PostgreSQL » = les processus serveur de la base du banc ; « pytest » = le chef d'orchestre du banc ;
 « interruptions » = irq et softirq de la machine (le réseau local y est traité, hors de tout processus) ;
@@ -556,7 +572,8 @@ avec d'autres travaux) ; « volé » = le temps pris par l'hyperviseur."""
 
 def test_cluster_capacity(tmp_path: Path) -> None:
     require_cluster(redis_db(14))
-    sizes = [int(n) for n in os.environ.get("BENCH_CLUSTER_SIZES", "1,2,3").split(",")]
+    # "1-sans-file": one process without the Redis message queue, to see what the queue costs.
+    names = os.environ.get("BENCH_CLUSTER_SIZES", ",".join(CONFIGURATIONS)).split(",")
     groups = math.ceil(MAX_PHONES / GROUP_SIZE) + STEP // GROUP_SIZE  # enough for the ramp's last step
     databases = PostgresDatabases(POSTGRES_ADMIN_URL)
     plans: list[Plan] = []
@@ -564,8 +581,9 @@ def test_cluster_capacity(tmp_path: Path) -> None:
     try:
         databases.seed(lambda url: plans.append(build_plan(url, groups, GROUP_SIZE)))
         with private_redis(tmp_path / "redis") as (redis_url, redis_pid):
-            for size in sizes:
-                results.append(run_configuration(size, plans[0], databases, redis_url, redis_pid, tmp_path))
+            for name in names:
+                size, queue = int(name.split("-")[0]), not name.endswith("-sans-file")
+                results.append(run_configuration(size, plans[0], databases, redis_url, redis_pid, tmp_path, queue))
             redis_label = ("un redis-server à part, sans persistance" if shutil.which("redis-server")
                            else f"le Redis des tests ({redis_url})")
     finally:
@@ -580,10 +598,10 @@ def test_cluster_capacity(tmp_path: Path) -> None:
         "### Détail", detail_table(results),
     ])
     print("\n\n" + measured + "\n")
-    if set(sizes) == {1, 2, 3}:
+    if set(names) == set(CONFIGURATIONS):
         PERFORMANCE.write_text(write_measures(PERFORMANCE.read_text() if PERFORMANCE.exists() else "# Performance\n",
                                               measured))
-    lost = [f"{r.size} processus, {q.label} : {q.stored}/{q.phones} réponses, {q.missing} sans la question"
+    lost = [f"{_name(r)}, {q.label} : {q.stored}/{q.phones} réponses, {q.missing} sans la question"
             for r in results for q in r.questions if q.stored != q.phones or q.missing]
     assert not lost, "\n".join(lost)
 
