@@ -92,3 +92,6 @@ def test_trame_prints_every_slide(page: Page, live_server: str, artifacts: Path,
     text = pdf_text(pdf)
     missing = [f"{s.number}. {s.title}" for s in deck.slides if " ".join(s.title.split()) not in text]
     assert not missing, f"titres absents du PDF de la trame de {slug} : {missing}"
+    # Answers are lettered once (no "1. A."), and a plain slide is not labelled "Diapo 1 · Diapo".
+    assert not re.search(r"\b1\. A\. ", text), "les réponses d'un quiz sont numérotées deux fois"
+    assert "· Diapo :" not in text

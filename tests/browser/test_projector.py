@@ -201,3 +201,54 @@ def test_screenshots(page: Page, live_server: str, deck: Deck, artifacts: Path) 
     path = artifacts / "presentateur.png"
     page.screenshot(path=str(path))
     assert path.stat().st_size > 5000
+
+
+def test_presenter_times_the_module_and_the_slide(context: BrowserContext, live_server: str, deck: Deck) -> None:
+    """Planned against elapsed time, for the module and for the slide, on a controlled clock; and the next slide."""
+    page = context.new_page()
+    try:
+        page.clock.install()
+        page.goto(presenter_url(live_server, 2))
+        total, slide_time = page.locator("[data-elapsed-total]"), page.locator("[data-elapsed-slide]")
+        pace = page.locator("[data-pace]")
+        expect(page.locator(".timer-plan").first).to_have_text("sur 3 h 30")
+        expect(page.locator("[data-slide-minutes]")).to_have_text(str(deck.slides[1].minutes))
+        expect(pace).to_have_text("Chrono arrêté")
+        expect(page.locator("[data-preview=next] .slide")).to_have_attribute("data-n", "3")
+        expect(page.locator("[data-next-title]")).to_have_text(deck.slides[2].title)
+
+        page.get_by_role("button", name="Démarrer le chrono").click()
+        page.clock.fast_forward("02:05")
+        expect(total).to_have_text(re.compile(r"^0:02:0\d$"))
+        before, until_end = deck.slides[0].minutes, deck.slides[0].minutes + deck.slides[1].minutes
+        expect(pace).to_have_text(f"En avance de {before - 2} min" if before > 2 else "Dans les temps")
+        page.clock.fast_forward(f"{until_end + 1 - 2:02d}:00")
+        expect(pace).to_have_text(re.compile(r"^En retard de [12] min$"))
+
+        # A new slide restarts the slide's clock, not the module's.
+        page.keyboard.press("ArrowRight")
+        expect(page.locator("[data-counter]")).to_have_text("3")
+        expect(slide_time).to_have_text(re.compile(r"^0:0\d$"))
+        expect(page.locator("[data-slide-minutes]")).to_have_text(str(deck.slides[2].minutes))
+        expect(total).to_have_text(re.compile(rf"^0:{until_end + 1:02d}:0\d$"))
+
+        # Paused, the module's clock stands still; reset puts it back to zero.
+        page.get_by_role("button", name="Pause").click()
+        held = total.text_content()
+        page.clock.fast_forward("05:00")
+        expect(total).to_have_text(held or "")
+        page.get_by_role("button", name="Remettre à zéro").click()
+        expect(total).to_have_text("0:00:00")
+        expect(pace).to_have_text("Chrono arrêté")
+    finally:
+        page.close()
+
+
+def test_f_key_toggles_fullscreen(page: Page, live_server: str) -> None:
+    """F, or the toolbar's button, puts the projector in fullscreen and back."""
+    page.goto(projector_url(live_server, 1))
+    expect_slide(page, 1)
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.fullscreenElement !== null")
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.fullscreenElement === null")
