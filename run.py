@@ -30,7 +30,7 @@ from gevent.pool import Pool
 from gevent.pywsgi import WSGIServer
 from geventwebsocket.handler import WebSocketHandler
 
-from kit import create_app
+from kit import collector, create_app
 from kit.extensions import socketio
 from kit.live import presence
 from kit.network import lan_addresses
@@ -150,6 +150,13 @@ def _in_app(step: Any, what: str) -> int:
             return 0
 
 
+def prepare_process() -> None:
+    """Once the app is built, before serving: the garbage collector set for many live connections."""
+    collector.watch(app.config["GC_SLOW_PAUSE_MS"] / 1000)
+    if app.config["GC_TUNING"]:
+        collector.settle()
+
+
 def serve(host: str, port: int, timeout: float) -> int:
     """Serve until SIGTERM or SIGINT; the exit status."""
     mode = socketio.server.eio.async_mode
@@ -164,6 +171,7 @@ def serve(host: str, port: int, timeout: float) -> int:
               "Le port est peut-être déjà pris : choisissez-en un autre avec PORT.", file=sys.stderr, flush=True)
         return 1
     server = Server(listener, app)
+    prepare_process()
     stop = Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         gevent.signal_handler(signum, stop.set)

@@ -60,6 +60,7 @@ def post_worker_init(worker: Any) -> None:
     import run  # already imported: it is the app's module (run:app)
 
     worker.wsgi_handler = run.Handler  # read when the worker builds its server, just after this hook
+    run.prepare_process()
     previous = signal.getsignal(signal.SIGTERM)
 
     def on_sigterm(signum: int, frame: Any) -> None:

@@ -61,6 +61,10 @@ class Config:
     # then believed, so that rate limits count each phone's own address. 0 (a laptop): believe none.
     TRUSTED_PROXIES: int = int(os.environ.get("TRUSTED_PROXIES", "0"))
     LOG_FORMAT: str = os.environ.get("LOG_FORMAT", "json")
+    # The server process's garbage collector: start-up objects frozen, fewer young collections
+    # (kit/collector.py). "false" keeps Python's defaults, to compare.
+    GC_TUNING: bool = os.environ.get("GC_TUNING", "true").lower() != "false"
+    GC_SLOW_PAUSE_MS: float = float(os.environ.get("GC_SLOW_PAUSE_MS", "50"))  # longer pauses are logged
     LOG_LEVEL: str = os.environ.get("LOG_LEVEL", "INFO")
 
 

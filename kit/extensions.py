@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response
+from flask import Flask, Response, abort
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -68,6 +68,13 @@ def init_extensions(app: Flask) -> None:
                       async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
                       max_http_buffer_size=64 * 1024)
+    # Flask-SocketIO runs every Socket.IO event in a request context built from the connection's
+    # first request, whose path is /socket.io/. With no route there, each event's context raised and
+    # kept a NotFound with its traceback: reference cycles that only the garbage collector frees, and
+    # its pauses were the p99 tail of live sessions (docs/performance.md). HTTP requests to this path
+    # never reach the view: the Engine.IO middleware in front of Flask serves them.
+    app.add_url_rule("/socket.io/", "socketio_transport", _socketio_transport, methods=["GET", "POST"],
+                     strict_slashes=False)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour ouvrir cette page."
@@ -77,6 +84,10 @@ def init_extensions(app: Flask) -> None:
     compress.init_app(app)
     # Registered after Compress, so it runs before it (Flask runs after_request handlers in reverse).
     app.after_request(_read_small_files)
+
+
+def _socketio_transport() -> Response:
+    abort(404)
 
 
 def _read_small_files(response: Response) -> Response:

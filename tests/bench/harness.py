@@ -332,6 +332,7 @@ class Run:
 
     connection: Connection
     rows: list[Row]
+    gc_pauses: list[float] = field(default_factory=list)  # seconds; the Kit server's log (kit/collector.py)
 
 
 # --- one case on one server ----------------------------------------------------------------------------
@@ -483,6 +484,27 @@ def phase_table(runs: list[Run]) -> str:
                          f"{stored} | {ok} | {_pct(r.cpu['server'])} / {_pct(r.cpu['server_peak'])} | {per} | "
                          f"{_pct(r.cpu['load'])} | {_pct(r.cpu['others'])} | {_pct(r.cpu['server_waiting'])} | "
                          f"{'ok' if not misses else '**raté** : ' + ' ; '.join(misses)} |")
+    return "\n".join(lines)
+
+
+def gc_pauses(log: Path) -> list[float]:
+    """The garbage collector's pauses of SLOW_PAUSE or more that a Kit server logged (kit/collector.py)."""
+    pauses = []
+    for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
+        if '"kit.gc"' in line:
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                pauses.append(json.loads(line)["pause_ms"] / 1000)
+    return pauses
+
+
+def gc_table(runs: list[Run]) -> str:
+    lines = ["| Cas | Serveur | Pauses du ramasse-miettes ≥ 50 ms | Plus longue | Total |", "|---|---|---|---|---|"]
+    for run in runs:
+        if run.connection.server != "Kit":
+            continue
+        p = run.gc_pauses
+        longest = f"{1000 * max(p):.0f} ms" if p else "–"
+        lines.append(f"| {run.connection.case} | Kit | {len(p)} | {longest} | {1000 * sum(p):.0f} ms |")
     return "\n".join(lines)
 
 

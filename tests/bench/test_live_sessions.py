@@ -27,6 +27,8 @@ from tests.bench.harness import (
     ReferenceServer,
     Run,
     connection_table,
+    gc_pauses,
+    gc_table,
     kit_answers,
     login,
     machine,
@@ -97,11 +99,13 @@ def _kit(case: dict, plan: Plan, directory: Path) -> Run:
         assert server.process
         pid = server.process.pid
         profile = PySpy(pid, Path(os.environ["BENCH_PYSPY"]), case["label"]) if os.environ.get("BENCH_PYSPY") else None
-        return run_case(case["label"], "Kit", server.url, pid, plan, case["phases"], case["processes"],
-                        directory / "kit", login(server.url, plan.email, plan.password),
-                        lambda quiz: kit_answers(plan.database, plan, quiz), profile)
+        run = run_case(case["label"], "Kit", server.url, pid, plan, case["phases"], case["processes"],
+                       directory / "kit", login(server.url, plan.email, plan.password),
+                       lambda quiz: kit_answers(plan.database, plan, quiz), profile)
     finally:
         server.stop()
+    run.gc_pauses = gc_pauses(directory / "kit-server.log")
+    return run
 
 
 def _reference(case: dict, plan: Plan, directory: Path) -> Run:
@@ -133,6 +137,7 @@ def test_live_sessions_budget(seeded_database: Path, tmp_path: Path) -> None:
                       spread=SPREAD),
         "### Connexions", connection_table(runs),
         "### Questions", phase_table(runs),
+        "### Ramasse-miettes du serveur Kit (toute la durée du cas, connexions comprises)", gc_table(runs),
     ])
     print("\n\n" + measured + "\n")
     if set(names) == set(CASES):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections import Counter
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -80,3 +82,28 @@ def test_an_admin_who_loses_the_role_no_longer_drives_another_animators_session(
         db.session.commit()
     ack = admin.emit("goto", {"slide": 2}, namespace=A, callback=True)
     assert not ack["ok"] and ack["error"]["code"] == "interdit"
+
+
+def test_socket_events_leave_no_reference_cycle_for_the_garbage_collector(live: Live) -> None:
+    """Cyclic garbage is freed only by the collector, whose pauses stop every connection of the process."""
+    number = live.quiz_number("unique")
+    animator = live.animator()
+    phones = [live.phone(name) for name in ("Awa", "Bruno", "Chloé", "Dario")]
+    assert animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)["ok"]
+    assert phones[0].emit("answer", {"quiz": number, "choices": [0]}, namespace=P, callback=True)["ok"]  # warm up
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds is kept in gc.garbage instead of freed
+    try:
+        for choice in range(5):  # 20 answers, 5 per phone: under the flood guard
+            for phone in phones:
+                reply = phone.emit("answer", {"quiz": number, "choices": [choice % 2]}, namespace=P, callback=True)
+                assert reply["ok"], reply
+        gc.collect()
+        found = Counter(type(o).__name__ for o in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    # Each event used to build a request context for /socket.io/ that raised NotFound with its traceback.
+    assert not found["NotFound"] and not found["RequestContext"], found.most_common(10)
+    # What is left is werkzeug's URL matcher: a recursive closure per match (8 objects), in every request too.
+    assert sum(found.values()) <= 20 * 8, found.most_common(10)
