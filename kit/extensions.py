@@ -73,8 +73,9 @@ def init_extensions(app: Flask) -> None:
     # kept a NotFound with its traceback: reference cycles that only the garbage collector frees, and
     # its pauses were the p99 tail of live sessions (docs/performance.md). HTTP requests to this path
     # never reach the view: the Engine.IO middleware in front of Flask serves them.
-    app.add_url_rule("/socket.io/", "socketio_transport", _socketio_transport, methods=["GET", "POST"],
-                     strict_slashes=False)
+    for websocket in (False, True):  # long-polling requests, and the WebSocket upgrade request
+        app.add_url_rule("/socket.io/", "socketio_transport", _socketio_transport, strict_slashes=False,
+                         methods=["GET"] if websocket else ["GET", "POST"], websocket=websocket)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour ouvrir cette page."

@@ -6,7 +6,9 @@ import gc
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
+from flask import Flask, request
 
 from kit.extensions import db, socketio
 from kit.live import presence
@@ -107,3 +109,13 @@ def test_socket_events_leave_no_reference_cycle_for_the_garbage_collector(live: 
     assert not found["NotFound"] and not found["RequestContext"], found.most_common(10)
     # What is left is werkzeug's URL matcher: a recursive closure per match (8 objects), in every request too.
     assert sum(found.values()) <= 20 * 8, found.most_common(10)
+
+
+@pytest.mark.parametrize(("method", "headers"), [
+    ("GET", {}), ("POST", {}), ("GET", {"Upgrade": "websocket", "Connection": "Upgrade"})],
+    ids=["polling-get", "polling-post", "websocket"])
+def test_the_socketio_request_context_matches_a_route(app: Flask, method: str, headers: dict[str, str]) -> None:
+    """The context of every Socket.IO event is built from this request: a routing error there is garbage."""
+    with app.test_request_context("/socket.io/?EIO=4&transport=websocket", method=method, headers=headers):
+        assert request.routing_exception is None
+        assert request.url_rule is not None and request.url_rule.endpoint == "socketio_transport"
