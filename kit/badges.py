@@ -127,11 +127,14 @@ def _gone(assertion: BadgeAssertion, urls: Urls) -> Response:
 
 @bp.get("/assertions/<uid>")
 def assertion_json(uid: str) -> Response:
-    """The hosted OB 2.0 Assertion; 410 with `revoked: true` once revoked. Browsers go to the French page."""
+    """The hosted OB 2.0 Assertion; 410 with `revoked: true` once revoked.
+
+    Browsers go to the French page, unless they ask for the JSON (`?format=json`, the link of that page).
+    """
     found = _assertion(uid)
     urls = _urls()
     best = request.accept_mimetypes.best_match(["application/ld+json", "application/json", "text/html"])
-    if best == "text/html":
+    if best == "text/html" and request.args.get("format") != "json":
         return redirect(urls.verify(uid), code=303)
     if found.revoked:
         return _gone(found, urls)

@@ -175,6 +175,11 @@ def test_hosted_documents_use_the_public_base_url(client: FlaskClient, issued: s
 def test_browsers_are_sent_to_the_french_page(client: FlaskClient, issued: str) -> None:
     response = client.get(f"/badges/assertions/{issued}", headers={"Accept": "text/html,*/*;q=0.8"})
     assert response.status_code == 303 and response.headers["Location"] == f"{PUBLIC}/badges/verifier/{issued}"
+    # The verification page's « assertion » link shows the JSON, instead of coming back to that page.
+    page = client.get(f"/badges/verifier/{issued}").get_data(as_text=True)
+    assert f'href="/badges/assertions/{issued}?format=json"' in page
+    response = client.get(f"/badges/assertions/{issued}?format=json", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert response.status_code == 200 and response.get_json()["id"] == f"{PUBLIC}/badges/assertions/{issued}"
 
 
 def test_baked_images_carry_the_assertion_and_the_credential(client: FlaskClient, issued: str) -> None:

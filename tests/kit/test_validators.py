@@ -217,12 +217,19 @@ def test_both_reject_a_tampered_badge(issued: Issued, validators: Validators) ->
 def test_both_reject_a_revoked_badge(issued: Issued, validators: Validators) -> None:
     uid = issued.badges["animator"]
     base = issued.server.url
+    # The images its recipient downloaded while it was valid: both pass before the withdrawal.
+    png = download(issued, f"/badges/assertions/{uid}/badge.png", "badge-ob2-avant-retrait.png")
+    svg = download(issued, f"/badges/assertions/{uid}/badge.svg", "badge-ob2-avant-retrait.svg")
+    validators.accepts(2, png, {"email": "anim@test.fr"})
     page = f"/coordination/animateurs/{issued.animator_id}"
     response = issued.coordinator.submit(page, f"{page}/badges/{uid}/retirer", {"reason": "Délivré par erreur"})
     assert response.status_code == 302
     assert requests.get(f"{base}/badges/assertions/{uid}", timeout=10).status_code == 410
     output = validators.rejects(2, f"{base}/badges/assertions/{uid}", {"email": "anim@test.fr"})
     assert "OB2 INVALID" in output
-    validators.rejects(3, f"{base}/badges/credentials/{uid}")
+    # Hosted verification: the validator fetches the assertion baked in the image, and finds it revoked.
+    assert "OB2 INVALID" in validators.rejects(2, png, {"email": "anim@test.fr"})
+    assert "OB2 INVALID" in validators.rejects(2, svg, {"email": "anim@test.fr"})
+    assert "410" in validators.rejects(3, f"{base}/badges/credentials/{uid}")
     verify = requests.get(f"{base}/badges/verifier/{uid}", timeout=10).text
     assert "Ce badge a été retiré" in verify
