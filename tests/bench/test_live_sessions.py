@@ -7,7 +7,8 @@ acknowledgements and for the question's fan-out (from the animator's emit to the
 and no answer lost (counted in the database).
 
 Run on purpose: `.venv/bin/pytest tests/bench -m bench -q -p no:cacheprovider -s`.
-BENCH_CASES=1000 (or 200x8) runs one case only, without touching docs/performance.md.
+BENCH_CASES=1000 (or 200x8) runs one case only, and BENCH_REFERENCE=0 the Kit server only, without touching
+docs/performance.md.
 BENCH_PYSPY=directory records the Kit server with py-spy during each question (raw stacks).
 """
 
@@ -121,6 +122,7 @@ def _reference(case: dict, plan: Plan, directory: Path) -> Run:
 
 def test_live_sessions_budget(seeded_database: Path, tmp_path: Path) -> None:
     names = os.environ.get("BENCH_CASES", ",".join(CASES)).split(",")
+    reference = os.environ.get("BENCH_REFERENCE", "1") != "0"
     runs: list[Run] = []
     for name in names:
         case = CASES[name]
@@ -128,7 +130,8 @@ def test_live_sessions_budget(seeded_database: Path, tmp_path: Path) -> None:
         directory.mkdir()
         plan = build(seeded_database, directory / "bench.sqlite3", case["groups"], case["size"])
         runs.append(_kit(case, plan, directory))
-        runs.append(_reference(case, plan, directory))
+        if reference:
+            runs.append(_reference(case, plan, directory))
 
     measured = "\n\n".join([
         f"Mesuré le {datetime.now():%Y-%m-%d à %H:%M} par `tests/bench/test_live_sessions.py`.",
@@ -140,7 +143,7 @@ def test_live_sessions_budget(seeded_database: Path, tmp_path: Path) -> None:
         "### Ramasse-miettes du serveur Kit (toute la durée du cas, connexions comprises)", gc_table(runs),
     ])
     print("\n\n" + measured + "\n")
-    if set(names) == set(CASES):
+    if set(names) == set(CASES) and reference:
         write_section(ROOT / "docs" / "performance.md", measured)
 
     misses = [f"{r.case}, {r.server}, {r.phase} : {m}" for run in runs for r in run.rows for m in r.misses()

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, request
+from flask import Flask, Request, request
+from flask.sessions import SecureCookieSessionInterface
 
 from kit.extensions import db, socketio
 from kit.live import presence
@@ -119,3 +120,22 @@ def test_the_socketio_request_context_matches_a_route(app: Flask, method: str, h
     with app.test_request_context("/socket.io/?EIO=4&transport=websocket", method=method, headers=headers):
         assert request.routing_exception is None
         assert request.url_rule is not None and request.url_rule.endpoint == "socketio_transport"
+
+
+def test_socket_events_do_not_decode_the_session_cookie_again(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    animator, awa = live.animator(), live.phone("Awa")
+    decoded: list[str] = []
+    original = SecureCookieSessionInterface.open_session
+
+    def counting(self: SecureCookieSessionInterface, app: Flask, request: Request) -> object:
+        decoded.append(request.path)
+        return original(self, app, request)
+
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session", counting)
+    number = live.quiz_number("unique")
+    assert animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)["ok"]
+    assert awa.emit("answer", {"quiz": number, "choices": [0]}, namespace=P, callback=True)["ok"]
+    assert animator.emit("sync", {}, namespace=A, callback=True)["state"]["question"]["answered"] == 1
+    assert decoded == []  # the connection's own copy of the session served every event
+    assert live.animator_http.get("/animateur/").status_code == 200  # HTTP requests still read the cookie
+    assert decoded
