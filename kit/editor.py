@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
@@ -100,6 +100,13 @@ class NewModuleForm(Form):
     slug = StringField("Identifiant du nouveau module", validators=[
         DataRequired("Écrivez un identifiant, par exemple 05-messagerie."),
         Regexp(SLUG.pattern, message="Lettres minuscules sans accent, chiffres et tirets, par exemple 05-messagerie.")])
+
+
+def _refuse_bad_token(form: Form) -> None:
+    """For the upload forms exempted from the app's CSRF check: the same answer as every other form's."""
+    token = getattr(form, "csrf_token", None)  # none when CSRF is off (tests)
+    if token is not None and token.errors:
+        raise CSRFError(token.errors[0])
 
 
 class ImageForm(Form):
@@ -252,6 +259,19 @@ def preview() -> Response | tuple[Response, int]:
                    summary=_summary(deck))
 
 
+@bp.get("/jeton")
+def token() -> Response:
+    """A fresh CSRF token for the editor page, asked just before saving.
+
+    The page may stay open for hours (the token expires after one): saving then still works,
+    and a session that ended is seen before the text leaves the page (signed out, this
+    answers with the sign-in redirect).
+    """
+    response = jsonify(token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _summary(deck: Deck) -> str:
     polls = sum(1 for q in deck.quizzes if q.is_poll)
     return (f"{len(deck.slides)} diapos · {len(deck.quizzes) - polls} quiz · {polls} sondages · "
@@ -329,9 +349,16 @@ def restore(slug: str, revision_id: int) -> Response:
     return redirect(url_for("editor.history", slug=slug))
 
 
+# An upload is read up to this size, so that a phone's photo of a few megabytes gets the
+# image's own message (its size and the limit) rather than the server's bare "too large".
+IMAGE_UPLOAD_READ_BYTES = 20 * 1024 * 1024
+
+
 @bp.route("/images", methods=["GET", "POST"])
+@csrf.exempt  # the form below checks the token itself, once the larger size limit is set
 def images() -> str | Response | tuple[str, int]:
     """Upload an image for the modules, and list those already uploaded."""
+    request.max_content_length = max(current_app.config["IMAGE_MAX_BYTES"], IMAGE_UPLOAD_READ_BYTES) + 64 * 1024
     form = ImageForm()
     if form.validate_on_submit():
         upload = form.image.data
@@ -344,6 +371,8 @@ def images() -> str | Response | tuple[str, int]:
             flash(f"Image enregistrée sous le nom « {name} ». Écrivez dans le module : ![description]({name})",
                   "success")
             return redirect(url_for("editor.images"))
+    else:
+        _refuse_bad_token(form)
     limit = current_app.config["IMAGE_MAX_BYTES"] // 1024
     status = 422 if form.errors else 200
     return render_template("editor/images.html", form=form, images=uploaded_images(), limit_kb=limit), status
@@ -376,7 +405,7 @@ def import_modules() -> str | Response | tuple[str, int]:
                                                  else " Les nouvelles versions ne sont pas encore publiées."),
                   "success")
             return redirect(url_for("editor.index"))
-    elif form.csrf_token.errors:
-        raise CSRFError(form.csrf_token.errors[0])  # the same answer as every other form's
+    else:
+        _refuse_bad_token(form)
     status = 422 if errors or form.errors else 200
     return render_template("editor/import.html", form=form, errors=errors), status

@@ -14,7 +14,10 @@
   var errorsList = form.querySelector("[data-errors]");
   var baseField = form.querySelector("input[name=base_revision_id]");
   var slug = form.dataset.slug;
-  var token = document.querySelector("meta[name=csrf-token]").content;
+  var tokenMeta = document.querySelector("meta[name=csrf-token]");
+  var token = tokenMeta.content;
+  var csrfField = form.querySelector("input[name=csrf_token]");
+  var saveStatus = form.querySelector("[data-save-status]");
   var DELAY = 400; // ms of quiet typing before the preview is compiled
   var serverText = source.value;
   var errorLines = {};
@@ -158,7 +161,35 @@
   var sequence = 0;
   var timer = null;
 
-  function compile() {
+  // --- The form's token: asked again before saving, so that a page left open for hours, a session
+  // that ended or a lost network is told here, with the text still on the page.
+  var SIGNED_OUT = "signed-out";
+
+  function freshToken() {
+    return fetch(form.dataset.tokenUrl, {
+      credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      // Signed out, the server answers with its sign-in page (a redirect).
+      if (response.redirected || response.status === 401 || response.status === 403) throw new Error(SIGNED_OUT);
+      if (!response.ok) throw new Error("server");
+      return response.json();
+    }).then(function (data) {
+      token = data.token;
+      tokenMeta.content = token;
+      if (csrfField) csrfField.value = token;
+    });
+  }
+
+  function signInLink() {
+    var link = document.createElement("a");
+    link.href = form.dataset.loginUrl;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = "reconnectez-vous dans un nouvel onglet";
+    return link;
+  }
+
+  function compile(retried) {
     var mine = ++sequence;
     statusLine.textContent = "Aperçu en cours…";
     fetch(form.dataset.previewUrl, {
@@ -167,11 +198,19 @@
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
       body: JSON.stringify({ slug: slug, text: source.value })
     }).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      if (response.redirected) throw new Error(SIGNED_OUT);
+      return response.json().then(function (data) {
+        return { ok: response.ok, status: response.status, data: data };
+      });
     }).then(function (result) {
       if (mine !== sequence) return; // a newer text is being compiled
       var data = result.data;
       if (!result.ok && !data.errors) {
+        if (result.status === 400 && !retried) {
+          // The form's token expired (or the session ended): a fresh one, then once more.
+          freshToken().then(function () { if (mine === sequence) compile(true); }, previewFailed);
+          return;
+        }
         statusLine.textContent = data.message || "L'aperçu n'a pas pu être calculé.";
         return;
       }
@@ -186,9 +225,18 @@
         statusLine.textContent = "Le texte a " + data.errors.length + " erreur" +
           (data.errors.length > 1 ? "s" : "") + ". L'aperçu montre le dernier texte sans erreur.";
       }
-    }).catch(function () {
-      if (mine === sequence) statusLine.textContent = "Aperçu impossible : le serveur ne répond pas. Votre texte est gardé sur cet appareil.";
+    }).catch(function (error) {
+      if (mine === sequence) previewFailed(error);
     });
+  }
+
+  function previewFailed(error) {
+    if (error && error.message === SIGNED_OUT) {
+      statusLine.textContent = "Aperçu impossible : vous n'êtes plus connecté·e. Votre texte est gardé sur cet " +
+        "appareil ; reconnectez-vous avant d'enregistrer.";
+    } else {
+      statusLine.textContent = "Aperçu impossible : le serveur ne répond pas. Votre texte est gardé sur cet appareil.";
+    }
   }
 
   // --- Kept on this device until saved ------------------------------------------------------
@@ -278,10 +326,58 @@
   }
 
   var submitting = false;
+  var checking = false;
+  var confirmed = false;
   source.addEventListener("input", changed);
   source.addEventListener("keyup", followCaret);
   source.addEventListener("click", followCaret);
-  form.addEventListener("submit", function () { submitting = true; keep(); });
+
+  function saveFailed(error) {
+    checking = false;
+    saveStatus.textContent = "";
+    if (error && error.message === SIGNED_OUT) {
+      saveStatus.append("Vous n'êtes plus connecté·e : rien n'est enregistré, mais votre texte est toujours ici " +
+        "(et gardé sur cet appareil). Pour enregistrer, ", signInLink(),
+        ", puis revenez sur cette page et cliquez de nouveau sur « Enregistrer ».");
+    } else {
+      saveStatus.textContent = "Le serveur ne répond pas : rien n'est enregistré, mais votre texte est toujours " +
+        "ici (et gardé sur cet appareil). Vérifiez le réseau, puis cliquez de nouveau sur « Enregistrer ».";
+    }
+    saveStatus.hidden = false;
+  }
+
+  form.addEventListener("submit", function (event) {
+    keep();
+    if (confirmed) {
+      submitting = true;
+      return;
+    }
+    event.preventDefault();
+    if (checking) return; // a second click while the first one is being checked
+    checking = true;
+    var submitter = event.submitter || null;
+    freshToken().then(function () {
+      saveStatus.hidden = true;
+      confirmed = true;
+      if (form.requestSubmit) {
+        form.requestSubmit(submitter);
+      } else { // older browsers: the clicked button's name, then a plain submit
+        if (submitter && submitter.name) {
+          var pressed = document.createElement("input");
+          pressed.type = "hidden";
+          pressed.name = submitter.name;
+          pressed.value = submitter.value;
+          form.appendChild(pressed);
+        }
+        submitting = true;
+        form.submit();
+      }
+    }, saveFailed);
+  });
+  window.addEventListener("pageshow", function (event) {
+    // Back on this page from the browser's cache: the next save asks for a fresh token again.
+    if (event.persisted) { confirmed = false; checking = false; submitting = false; }
+  });
   window.addEventListener("beforeunload", function (event) {
     // Only when this device could not keep the text: otherwise it is offered back on return.
     if (!submitting && !storageWorks && source.value !== serverText) event.preventDefault();

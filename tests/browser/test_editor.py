@@ -230,6 +230,56 @@ def test_typed_text_survives_a_reload_and_a_conflict(context: BrowserContext, ap
     page.close()
 
 
+def test_a_lost_network_an_ended_session_or_an_expired_form_keep_the_text_on_the_page(
+        context: BrowserContext, app_server: AppServer, artifacts: Path) -> None:
+    base = app_server.url
+    page = context.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/editeur/modules/{SLUG}")
+    source = page.get_by_role("textbox", name="Texte du module (markdown)")
+    save = page.get_by_role("button", name="Enregistrer", exact=True)
+    problem = page.locator("[data-save-status]")
+
+    # The network is lost: the save is refused on the page itself, the text stays.
+    type_over(page, OLD, "Hors ligne ?")
+    mine = source.input_value()
+    context.set_offline(True)
+    save.click()
+    expect(problem).to_contain_text("Le serveur ne répond pas : rien n'est enregistré")
+    assert page.url.endswith(f"/editeur/modules/{SLUG}") and source.input_value() == mine
+    context.set_offline(False)
+
+    # The form's token expired while typing (an hour, by default): a fresh one is asked before saving.
+    page.evaluate("""() => { document.querySelector('meta[name=csrf-token]').content = 'expire';
+        document.querySelector('input[name=csrf_token]').value = 'expire'; }""")
+    save.click()
+    expect(page.get_by_text("Version 2 enregistrée.")).to_be_visible()
+    assert "Hors ligne ?" in source.input_value()
+
+    # The session ended: the preview and the save say so, the text stays; signed in again
+    # in another tab, the same page saves.
+    type_over(page, "Hors ligne ?", "Session finie ?")
+    mine = source.input_value()
+    context.clear_cookies()
+    expect(page.locator("[data-status]")).to_contain_text("vous n'êtes plus connecté·e")
+    save.click()
+    expect(problem).to_contain_text("Vous n'êtes plus connecté·e : rien n'est enregistré")
+    assert source.input_value() == mine
+    page.screenshot(path=str(artifacts / "editeur-session-finie.png"))
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="reconnectez-vous dans un nouvel onglet").click()
+    again = popup.value
+    again.get_by_label("Adresse e-mail").fill(DEMO_ADMIN_EMAIL)
+    again.get_by_label("Mot de passe").fill(DEMO_ADMIN_PASSWORD)
+    again.get_by_role("button", name="Se connecter").click()
+    expect(again.get_by_role("link", name="Éditer les modules")).to_be_visible()
+    again.close()
+    save.click()
+    expect(page.get_by_text("Version 3 enregistrée.")).to_be_visible()
+    assert "Session finie ?" in source.input_value()
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def signed_in(browser: Browser, tmp_path_factory: pytest.TempPathFactory, databases: Databases
               ) -> Iterator[tuple[BrowserContext, str]]:

@@ -271,3 +271,32 @@ def test_every_editor_form_needs_its_csrf_token(database: str) -> None:
         assert all('name="csrf_token"' in form for form in posting), url
     with app.app_context():
         revisions.db.engine.dispose()
+
+
+def test_a_fresh_token_lets_a_page_left_open_save(database: str) -> None:
+    app = make_app(database, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    assert "/connexion" in client.get("/editeur/jeton").headers["Location"]  # signed out: the sign-in page
+    with app.app_context():
+        make_user("contenu@test.fr", role=Role.ADMIN.value)
+        make_user("animateur@test.fr")
+        base = revisions.latest(SLUG).id
+    login_page = client.get("/connexion").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    client.post("/connexion", data={"email": "contenu@test.fr", "password": PASSWORD, "csrf_token": token})
+    response = client.get("/editeur/jeton")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    fresh = response.get_json()["token"]
+    text = source().replace(QUESTION, NEW_QUESTION)
+    response = client.post(f"/editeur/modules/{SLUG}", data={"text": text, "base_revision_id": str(base),
+                                                              "save": "1", "csrf_token": fresh})
+    assert response.status_code == 302
+    with app.app_context():
+        assert revisions.latest(SLUG).source == text
+    animator = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      animator.get("/connexion").get_data(as_text=True)).group(1)
+    animator.post("/connexion", data={"email": "animateur@test.fr", "password": PASSWORD, "csrf_token": token})
+    assert animator.get("/editeur/jeton").status_code == 403
+    with app.app_context():
+        revisions.db.engine.dispose()
