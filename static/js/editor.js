@@ -347,6 +347,8 @@
   }
 
   form.addEventListener("submit", function (event) {
+    // No database stores a NUL character (a paste can bring one): a visible "\uFFFD" takes its place.
+    if (source.value.indexOf("\u0000") !== -1) source.value = source.value.replace(/\u0000/g, "\uFFFD");
     keep();
     if (confirmed) {
       submitting = true;

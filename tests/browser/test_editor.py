@@ -307,3 +307,18 @@ def test_editor_pages_have_no_axe_violation(signed_in: tuple[BrowserContext, str
     violations = axe_violations(page)
     page.close()
     assert not violations, f"axe : {len(violations)} règle(s) enfreinte(s) sur {path}\n" + describe(violations)
+
+
+def test_a_pasted_nul_character_is_saved_as_a_visible_mark(context: BrowserContext, app_server: AppServer) -> None:
+    """A NUL would get the server's 400 (no database stores it): the page replaces it before sending."""
+    base = app_server.url
+    page = context.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/editeur/modules/{SLUG}")
+    source = page.get_by_role("textbox", name="Texte du module (markdown)")
+    original = source.input_value()
+    set_text(page, original.replace(OLD, "Question\x00collée ?", 1))
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text(re.compile(r"Version \d+ enregistrée\."))).to_be_visible()
+    assert "Question\ufffdcollée ?" in page.get_by_role("textbox", name="Texte du module (markdown)").input_value()
+    page.close()
