@@ -30,11 +30,11 @@ THRESHOLDS = (20_000, 10, 10)
 SLOW_PAUSE = 0.05  # seconds: a third of the latency budget
 
 
-def settle(thresholds: tuple[int, int, int] = THRESHOLDS) -> None:
+def settle(thresholds: tuple[int, int, int] | None = None) -> None:
     """After start-up: what is alive now is moved out of the collector's sight, then the thresholds are set."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*thresholds)
+    gc.set_threshold(*(thresholds or THRESHOLDS))
 
 
 def watch(slow: float = SLOW_PAUSE) -> Callable[[str, dict[str, Any]], None]:
