@@ -27,6 +27,10 @@ class Config:
     SOCKETIO_ASYNC_MODE: str | None = os.environ.get("SOCKETIO_ASYNC_MODE")  # gevent when installed
     # How often, at most, the animators' roster and results are refreshed while answers arrive.
     LIVE_REFRESH_SECONDS: float = float(os.environ.get("LIVE_REFRESH_SECONDS", "0.5"))
+    # From this many phones in a session (on one process), the animators' state and roster are sent
+    # ANIMATORS_AFTER seconds after the phones' frames, not before: building the roster of hundreds of
+    # participants would slow the fan-out (kit/live/sockets.py, docs/performance.md). 0: never.
+    LIVE_LARGE_ROOM: int = int(os.environ.get("LIVE_LARGE_ROOM", "100"))
     WORKER_HEARTBEAT: bool = True
     SOCKETIO_CORS_ORIGINS: str | list[str] | None = None  # same origin only
     WTF_I18N_ENABLED: bool = False  # WTForms' own French translations (kit.forms.Form), no Babel needed

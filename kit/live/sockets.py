@@ -35,6 +35,7 @@ ANIMATORS = "/animateur"
 PARTICIPANTS = "/participant"
 EVENTS_PER_SECOND = 10
 COOPERATIVE = ("gevent", "gevent_uwsgi", "eventlet")  # async modes where sleep(0) lets other greenlets run
+ANIMATORS_AFTER = 0.15  # seconds: a large session's animators are refreshed after its phones' fan-out
 
 
 def phones_room(session_id: int) -> str:
@@ -111,11 +112,24 @@ _DRIVEN = (
 
 def broadcast(session: TrainingSession, deck: Deck) -> None:
     """Send the new state to every phone, and the state and roster to every animator window."""
-    socketio.emit("state", public_state(session, deck), to=phones_room(session.id), namespace=PARTICIPANTS)
+    room = phones_room(session.id)
+    socketio.emit("state", public_state(session, deck), to=room, namespace=PARTICIPANTS)
     if socketio.async_mode in COOPERATIVE:
+        large = current_app.config["LIVE_LARGE_ROOM"]
+        if large and _local_members(room) >= large and current_app.config["LIVE_REFRESH_SECONDS"]:
+            # Building the roster of hundreds of participants would take the CPU while the phones'
+            # frames are still going out: the animators get it once the fan-out is done.
+            socketio.start_background_task(_flush, current_app._get_current_object(),  # type: ignore[attr-defined]
+                                           session.id, ANIMATORS_AFTER)
+            return
         # The phones' frames go out before the animators' state and roster are built (fan-out first).
         socketio.sleep(0)
     _send_to_animators(session, deck)
+
+
+def _local_members(room: str) -> int:
+    """How many phones of this process are in the room (the others' processes do their own fan-out)."""
+    return len(socketio.server.manager.rooms.get(PARTICIPANTS, {}).get(room) or ())
 
 
 def announce_answer(session_id: int, participant_id: int, number: int, choices: list[int]) -> None:

@@ -7,13 +7,15 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import socketio
 
 from kit.demo import DEMO_EMAIL, DEMO_PASSWORD
-from tests.databases import query
+from tests.conftest import demo_database, free_port
+from tests.databases import Databases, query
 from tests.servers import AppServer
 from tests.web import WebClient
 
@@ -179,3 +181,42 @@ def test_a_refused_phone_gets_the_reason_in_french(started: tuple[AppServer, Web
         sio.connect(server.url, namespaces=["/participant"], auth={"code": code}, transports=["websocket"],
                     wait_timeout=5)
     assert refused == [{"message": "Choisissez d'abord votre prénom sur la page de la séance."}]
+
+
+def test_a_large_session_refreshes_its_animators_after_the_phones(tmp_path: Path, databases: Databases) -> None:
+    """From LIVE_LARGE_ROOM phones, the animators' state and roster leave after the fan-out, and still arrive."""
+    server = AppServer(demo_database(databases), free_port(), tmp_path / "server.log",
+                       env={"LIVE_LARGE_ROOM": "2"}).start()
+    try:
+        web = WebClient(server.url)
+        web.login(DEMO_EMAIL, DEMO_PASSWORD)
+        session_id = int(re.search(r"/animateur/seances/(\d+)", web.get("/animateur/").text).group(1))
+        page = f"/animateur/seances/{session_id}"
+        assert web.submit(page, page + "/demarrer", {}).status_code == 302
+        code = "".join(re.search(r'class="code">(\d{3}) (\d{3})<', web.get(page).text).groups())
+        animator = Client(server, "/animateur", {"session": session_id}, web.cookie_header())
+        rosters: list[dict[str, Any]] = []
+        animator.sio.on("roster", rosters.append, namespace="/animateur")
+        phones = [phone(server, code, name) for name in ("Awa", "Bruno")]
+        def wait_roster(check: Callable[[dict[str, Any]], bool]) -> None:
+            deadline = time.monotonic() + 10
+            while not any(check(r) for r in rosters):
+                assert time.monotonic() < deadline, rosters[-1:]
+                time.sleep(0.05)
+
+        try:
+            # The throttled refresh that the phones' joining asked for has come and gone.
+            wait_roster(lambda r: {"Awa", "Bruno"} <= {p["nickname"] for p in r["participants"] if p["connected"]})
+            time.sleep(0.6)
+            seen = len(animator.states)
+            assert animator.call("question", {"action": "open", "quiz": 2})["ok"]
+            for p in phones:
+                p.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
+            animator.wait_for(lambda s: (s["question"] or {}).get("state") == "open", after=seen)
+            wait_roster(lambda r: r["quiz"] == 2)
+        finally:
+            for client in (animator, *phones):
+                client.close()
+    finally:
+        server.stop()
+        databases.release(server.database_url)
