@@ -296,6 +296,11 @@ def test_question_answer_reload_and_reveal(phones: dict[str, BrowserContext], li
     expect(shown(awa).get_by_text(explanation)).to_be_visible()
     right = awa.get_by_role("button", name=re.compile("^Réponse C : Écarter deux doigts.*Bonne réponse"))
     expect(right).to_be_visible()
+    # The "✓ Bonne réponse" tag goes below the answer's text: it never squeezes it to a letter per line.
+    for page, letter in ((awa, "C"), (bruno, "A"), (bruno, "C")):
+        button = page.get_by_role("button", name=re.compile(f"^Réponse {letter} "))
+        text_width = button.locator(".answer-body").bounding_box()["width"]
+        assert text_width > 0.6 * button.bounding_box()["width"], (letter, text_width)
     expect(shown(bruno).get_by_text("Pas tout à fait")).to_be_visible()
     expect(shown(bruno).get_by_text("La bonne réponse : C.")).to_be_visible()
     expect(shown(bruno).get_by_text(explanation)).to_be_visible()
