@@ -54,8 +54,7 @@ def watch(slow: float = SLOW_PAUSE) -> Callable[[str, dict[str, Any]], None]:
             log.warning("pause du ramasse-miettes : %.0f ms", 1000 * pause,
                         extra={"generation": info.get("generation"), "pause_ms": round(1000 * pause, 1),
                                "cpu_ms": round(1000 * (time.process_time() - cpu), 1),
-                               "collected": info.get("collected"), "tracked": len(gc.get_objects(2))
-                               if info.get("generation") == 2 else None, "frozen": gc.get_freeze_count()})
+                               "collected": info.get("collected"), "frozen": gc.get_freeze_count()})
 
     gc.callbacks.append(on_collection)
     return on_collection
