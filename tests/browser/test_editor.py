@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from kit.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
 from kit.extensions import db
@@ -57,6 +57,14 @@ def start_session(page: Page, base: str, session_id: int) -> None:
     page.goto(f"{base}/animateur/seances/{session_id}")
     page.get_by_role("button", name="Démarrer la séance").click()
     expect(page).to_have_url(re.compile(rf"/animateur/seances/{session_id}/projection$"))
+
+
+def open_editor(context: BrowserContext, base: str) -> tuple[Page, Locator]:
+    """A new page, signed in as the content team, on the editor of the module; and its text box."""
+    page = context.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/editeur/modules/{SLUG}")
+    return page, page.get_by_role("textbox", name="Texte du module (markdown)")
 
 
 def stage_text(page: Page) -> str:
@@ -190,10 +198,7 @@ def test_edit_preview_publish_and_roll_back(context: BrowserContext, app_server:
 def test_typed_text_survives_a_reload_and_a_conflict(context: BrowserContext, app_server: AppServer,
                                                      artifacts: Path) -> None:
     base = app_server.url
-    page = context.new_page()
-    sign_in(page, base)
-    page.goto(f"{base}/editeur/modules/{SLUG}")
-    source = page.get_by_role("textbox", name="Texte du module (markdown)")
+    page, source = open_editor(context, base)
     original = source.input_value()
     mine = original.replace(OLD, "Ma question à moi ?", 1)
     type_over(page, OLD, "Ma question à moi ?")
@@ -233,10 +238,7 @@ def test_typed_text_survives_a_reload_and_a_conflict(context: BrowserContext, ap
 def test_a_lost_network_an_ended_session_or_an_expired_form_keep_the_text_on_the_page(
         context: BrowserContext, app_server: AppServer, artifacts: Path) -> None:
     base = app_server.url
-    page = context.new_page()
-    sign_in(page, base)
-    page.goto(f"{base}/editeur/modules/{SLUG}")
-    source = page.get_by_role("textbox", name="Texte du module (markdown)")
+    page, source = open_editor(context, base)
     save = page.get_by_role("button", name="Enregistrer", exact=True)
     problem = page.locator("[data-save-status]")
 
@@ -312,10 +314,7 @@ def test_editor_pages_have_no_axe_violation(signed_in: tuple[BrowserContext, str
 def test_a_pasted_nul_character_is_saved_as_a_visible_mark(context: BrowserContext, app_server: AppServer) -> None:
     """A NUL would get the server's 400 (no database stores it): the page replaces it before sending."""
     base = app_server.url
-    page = context.new_page()
-    sign_in(page, base)
-    page.goto(f"{base}/editeur/modules/{SLUG}")
-    source = page.get_by_role("textbox", name="Texte du module (markdown)")
+    page, source = open_editor(context, base)
     original = source.input_value()
     set_text(page, original.replace(OLD, "Question\x00collée ?", 1))
     page.get_by_role("button", name="Enregistrer", exact=True).click()
