@@ -30,10 +30,11 @@ from gevent.pool import Pool
 from gevent.pywsgi import WSGIServer
 from geventwebsocket.handler import WebSocketHandler
 
-from kit import collector, create_app
+from kit import create_app
 from kit.extensions import socketio
 from kit.live import presence
-from kit.network import lan_addresses
+from kit.ops import collector
+from kit.ops.network import lan_addresses
 
 app = create_app()  # importing starts no server: gunicorn imports `run:app`
 
@@ -90,7 +91,7 @@ class Handler(WebSocketHandler):
             Handler.websockets.discard(self)
 
     def log_request(self) -> None:
-        """Nothing: the app writes one access line per request (kit/logs.py)."""
+        """Nothing: the app writes one access line per request (kit/ops/logs.py)."""
 
 
 def cut_connections() -> int:

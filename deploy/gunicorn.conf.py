@@ -5,7 +5,7 @@ it, so several processes are several gunicorns (deploy/kit-animateur@.service, o
 a load balancer with sticky sessions, sharing PostgreSQL and the Redis message queue.
 
 Environment: BIND (default HOST:PORT, else 127.0.0.1:5001), GRACEFUL_TIMEOUT (10 s), LOG_FORMAT and
-LOG_LEVEL as for the app (kit/logs.py), plus the app's own variables (kit/config.py).
+LOG_LEVEL as for the app (kit/ops/logs.py), plus the app's own variables (kit/config.py).
 Operators' guide: docs/operations.md.
 """
 
@@ -17,7 +17,7 @@ import signal
 import time
 from typing import Any
 
-from kit.logs import parse_level
+from kit.ops.logs import parse_level
 
 bind = [os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5001')}"]
 workers = 1
@@ -32,7 +32,7 @@ proc_name = "kit-animateur"
 # of several ports would take each other's place; systemctl and signals do the job.
 control_socket_disable = True
 
-# Logs: the app writes one access line per request (kit/logs.py), so gunicorn's own access log is off;
+# Logs: the app writes one access line per request (kit/ops/logs.py), so gunicorn's own access log is off;
 # gunicorn's messages go through the same stderr handler, in the same LOG_FORMAT.
 accesslog = None
 errorlog = "-"
@@ -46,7 +46,7 @@ logconfig_dict: dict[str, Any] = {
         "gunicorn.error": {"level": loglevel.upper(), "handlers": [], "propagate": True},
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
     },
-    "handlers": {"stderr": {"()": "kit.logs.make_handler"}},
+    "handlers": {"stderr": {"()": "kit.ops.logs.make_handler"}},
     "formatters": {},
 }
 

@@ -18,7 +18,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    from .config import load_config
+    from kit.config import load_config
 
     load_config(app, test_config)
 
@@ -28,37 +28,39 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from .logs import init_logging
+    from kit.ops.logs import init_logging
 
     init_logging(app)  # first, so that what the rest logs is in LOG_FORMAT too
 
-    from .extensions import init_extensions
+    from kit.extensions import init_extensions
 
     init_extensions(app)
 
-    from .errors import init_errors
+    from kit.errors import init_errors
 
     init_errors(app)
+    _register_pages(app)
 
-    from . import animator, auth, catalogue, decks, editor, join, media
-
-    for blueprint in (catalogue.bp, decks.bp, auth.bp, animator.bp, join.bp, editor.bp, media.bp):
-        app.register_blueprint(blueprint)
-
-    from . import admin, badges, coordinator, progress, reports
-
-    for blueprint in (progress.bp, coordinator.bp, reports.bp, admin.bp, badges.bp):
-        app.register_blueprint(blueprint)
-
-    from .health import bp as health_bp
-
-    app.register_blueprint(health_bp)  # GET /sante
-
-    from .live.sockets import init_sockets
+    from kit.live.namespaces import init_sockets
 
     init_sockets()
 
-    from .cli import init_cli
+    from kit.cli import init_cli
 
     init_cli(app)
     return app
+
+
+def _register_pages(app: Flask) -> None:
+    """Every feature's blueprints: the only place that imports views."""
+    from kit.badges.views import progress, public
+    from kit.content.views import catalogue, decks, editor, media, uploads, versions
+    from kit.live.views import join
+    from kit.ops.views import health
+    from kit.people.views import admin, animator, auth, sessions
+    from kit.reports.views import coordinator, monthly
+
+    pages = (catalogue, decks, editor, versions, uploads, media, join, auth, admin, animator, sessions, progress,
+             public, coordinator, monthly, health)
+    for module in pages:
+        app.register_blueprint(module.bp)

@@ -10,11 +10,12 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
-from slides import DeckError
-
-from .backup import BackupError, check_backup, create_backup, restore_backup
-from .content import check_files, import_files
-from .demo import (
+from kit.content.shipped import check_files, import_files
+from kit.content.transfer import TransferError, export_files, import_zip
+from kit.extensions import db
+from kit.models import Role, User
+from kit.ops.backup import BackupError, check_backup, create_backup, restore_backup
+from kit.people.demo import (
     DEMO_ADMIN_EMAIL,
     DEMO_ADMIN_PASSWORD,
     DEMO_COORDINATOR_EMAIL,
@@ -23,9 +24,7 @@ from .demo import (
     DEMO_PASSWORD,
     create_demo,
 )
-from .extensions import db
-from .models import Role, User
-from .transfer import TransferError, export_files, import_zip
+from slides import DeckError
 
 modules_cli = AppGroup("modules", help="Vérifier, importer et exporter les modules.")
 

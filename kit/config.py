@@ -29,7 +29,7 @@ class Config:
     LIVE_REFRESH_SECONDS: float = float(os.environ.get("LIVE_REFRESH_SECONDS", "0.5"))
     # From this many phones in a session (on one process), the animators' state and roster are sent
     # ANIMATORS_AFTER seconds after the phones' frames, not before: building the roster of hundreds of
-    # participants would slow the fan-out (kit/live/sockets.py, docs/performance.md). 0: never.
+    # participants would slow the fan-out (kit/live/fanout.py, docs/performance.md). 0: never.
     LIVE_LARGE_ROOM: int = int(os.environ.get("LIVE_LARGE_ROOM", "100"))
     WORKER_HEARTBEAT: bool = True
     SOCKETIO_CORS_ORIGINS: str | list[str] | None = None  # same origin only
@@ -59,14 +59,14 @@ class Config:
     BADGE_ISSUER_URL: str | None = os.environ.get("BADGE_ISSUER_URL")  # the issuer's website; PUBLIC_BASE_URL if unset
     # The issuer's Ed25519 key (PEM), generated at first run; instance/badge_signing_key.pem if unset.
     BADGE_SIGNING_KEY_FILE: str | None = os.environ.get("BADGE_SIGNING_KEY_FILE")
-    # Logs on stderr (kit/logs.py, docs/operations.md): "json", one object per line for a log collector,
+    # Logs on stderr (kit/ops/logs.py, docs/operations.md): "json", one object per line for a log collector,
     # or "text" for a person at a terminal; and the lowest level written (DEBUG, INFO, WARNING, ERROR).
     # How many reverse proxies (nginx) stand in front of the app: their X-Forwarded-For/-Proto/-Host are
     # then believed, so that rate limits count each phone's own address. 0 (a laptop): believe none.
     TRUSTED_PROXIES: int = int(os.environ.get("TRUSTED_PROXIES", "0"))
     LOG_FORMAT: str = os.environ.get("LOG_FORMAT", "json")
     # The server process's garbage collector: start-up objects frozen, fewer young collections
-    # (kit/collector.py). "false" keeps Python's defaults, to compare.
+    # (kit/ops/collector.py). "false" keeps Python's defaults, to compare.
     GC_TUNING: bool = os.environ.get("GC_TUNING", "true").lower() != "false"
     GC_SLOW_PAUSE_MS: float = float(os.environ.get("GC_SLOW_PAUSE_MS", "50"))  # longer pauses are logged
     LOG_LEVEL: str = os.environ.get("LOG_LEVEL", "INFO")
@@ -84,7 +84,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(Path(app.instance_path))
     if not app.config.get("BADGE_SIGNING_KEY_FILE"):
         app.config["BADGE_SIGNING_KEY_FILE"] = str(Path(app.instance_path) / "badge_signing_key.pem")
-    from .openbadges.keys import load_or_create_key
+    from kit.badges.openbadges.keys import load_or_create_key
 
     load_or_create_key(Path(app.config["BADGE_SIGNING_KEY_FILE"]))  # the issuer's key, made at first run
 

@@ -6,7 +6,7 @@ from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from kit.extensions import db
 
 MESSAGES = {
     400: ("Demande incorrecte", "La demande envoyée n'est pas valide."),

@@ -125,7 +125,7 @@ def unique_session_ids(url: str) -> None:
 
 def demo_cluster_database(databases: Databases) -> str:
     """A new seeded PostgreSQL database with the demo animator, group and session (at a random id)."""
-    from kit.demo import create_demo
+    from kit.people.demo import create_demo
     from tests.conftest import dispose, make_app
 
     url = databases.seeded()

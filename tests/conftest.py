@@ -14,9 +14,9 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from kit import create_app
-from kit.content import import_files
-from kit.demo import create_demo
+from kit.content.shipped import import_files
 from kit.extensions import db
+from kit.people.demo import create_demo
 from tests.databases import BACKEND, IN_CI, MESSAGE_QUEUE, Databases, backend_problem, make_databases
 from tests.servers import AppServer
 

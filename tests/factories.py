@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kit.extensions import db
-from kit.join import nickname_key
 from kit.live import service
 from kit.models import ModuleRevision, Participant, Role, Siae, TrainingGroup, TrainingSession, User
+from kit.people.nicknames import nickname_key
 
 PASSWORD = "mot-de-passe-test"
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from kit.extensions import db
-from kit.live import service
+from kit.live import answers, service
 from kit.models import (
     AnimatorRecord,
     Attendance,
@@ -72,7 +72,7 @@ def run_session(group: TrainingGroup, slug: str, present: Iterable[Participant] 
     db.session.commit()
     service.start(session)
     for participant in present:
-        service.record_attendance(session.id, participant.id)
+        answers.record_attendance(session.id, participant.id)
     if end:
         service.end(session)
     return session

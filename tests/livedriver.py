@@ -10,7 +10,7 @@ from typing import Any
 
 import socketio
 
-from kit.demo import DEMO_EMAIL, DEMO_PASSWORD
+from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.web import WebClient
 
 ANIMATORS = "/animateur"

@@ -6,8 +6,8 @@ import secrets
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..models import TrainingSession
+from kit.extensions import db
+from kit.models import TrainingSession
 
 CODE_LENGTH = 6
 

@@ -7,8 +7,8 @@ import secrets
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..models import Participant, ParticipantDevice
+from kit.extensions import db
+from kit.models import Participant, ParticipantDevice
 
 COOKIE = "kit_device"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 120  # the 4 half-days may spread over a few months

@@ -13,8 +13,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from ..extensions import db, socketio
-from ..models import Presence, Worker, utcnow
+from kit.extensions import db, socketio
+from kit.models import Presence, Worker, utcnow
 
 HEARTBEAT_SECONDS = 15
 ALIVE_FOR = timedelta(seconds=3 * HEARTBEAT_SECONDS)

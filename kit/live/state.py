@@ -12,10 +12,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from slides import Deck
-
-from ..extensions import db
-from ..models import (
+from kit.extensions import db
+from kit.live import presence
+from kit.live.answers import answers_of, tally
+from kit.models import (
     Answer,
     Attendance,
     Participant,
@@ -26,8 +26,7 @@ from ..models import (
     as_utc,
     utcnow,
 )
-from . import presence
-from .service import answers_of, tally
+from slides import Deck
 
 _QUESTIONS = SessionQuestion.__table__
 _ANSWERS = Answer.__table__
@@ -161,13 +160,6 @@ def participant_state(session: Any, deck: Deck, participant_id: int) -> dict[str
     if state["question"] is not None and row is not None:
         state["question"]["my_answer"] = _choices(row.choices)
     return state
-
-
-def answers_of_one(session_id: int, number: int, participant_id: int) -> list[int] | None:
-    """One participant's stored answer, or None."""
-    return _choices(db.session.scalar(sa.select(_ANSWERS.c.choices).where(
-        _ANSWERS.c.session_id == session_id, _ANSWERS.c.quiz_number == number,
-        _ANSWERS.c.participant_id == participant_id)))
 
 
 def roster(session: Any) -> list[dict[str, Any]]:

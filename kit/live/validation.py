@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .errors import LiveError
+from kit.live.errors import LiveError
 
 MAX_PAYLOAD_BYTES = 1024
 

@@ -1,10 +1,19 @@
 """The database models, typed with SQLAlchemy 2.0, one file per area."""
 
-from .badges import AnimatorRecord, BadgeAssertion, RecordKind, TaskAttestation
-from .base import as_utc, utcnow
-from .content import ModuleImage, ModuleRevision
-from .live import Answer, Attendance, Presence, QuestionState, SessionQuestion, SessionStatus, TrainingSession, Worker
-from .people import SIAE_KINDS, Participant, ParticipantDevice, Role, Siae, TrainingGroup, User
+from kit.models.badges import AnimatorRecord, BadgeAssertion, RecordKind, TaskAttestation
+from kit.models.base import as_utc, utcnow
+from kit.models.content import ModuleImage, ModuleRevision
+from kit.models.live import (
+    Answer,
+    Attendance,
+    Presence,
+    QuestionState,
+    SessionQuestion,
+    SessionStatus,
+    TrainingSession,
+    Worker,
+)
+from kit.models.people import SIAE_KINDS, Participant, ParticipantDevice, Role, Siae, TrainingGroup, User
 
 __all__ = [
     "SIAE_KINDS",

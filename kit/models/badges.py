@@ -1,6 +1,6 @@
 """Badges and what earns them: a coordinator's records, tasks attested, and issued assertions.
 
-The badge classes themselves (names, designs, criteria) are data in kit/badge_classes.yaml.
+The badge classes themselves (names, designs, criteria) are data in kit/badges/badge_classes.yaml.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import utcnow
-from .live import TrainingSession
-from .people import Participant, User
+from kit.extensions import db
+from kit.models.base import utcnow
+from kit.models.live import TrainingSession
+from kit.models.people import Participant, User
 
 
 class RecordKind(enum.StrEnum):

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import utcnow
+from kit.extensions import db
+from kit.models.base import utcnow
 
 
 class ModuleRevision(db.Model):

@@ -12,10 +12,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import utcnow
-from .content import ModuleRevision
-from .people import Participant, TrainingGroup, User
+from kit.extensions import db
+from kit.models.base import utcnow
+from kit.models.content import ModuleRevision
+from kit.models.people import Participant, TrainingGroup, User
 
 
 class SessionStatus(enum.StrEnum):

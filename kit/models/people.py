@@ -11,8 +11,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .base import utcnow
+from kit.extensions import db
+from kit.models.base import utcnow
 
 SIAE_KINDS = ("ACI", "AI", "EI", "ETTI", "GEIQ")
 

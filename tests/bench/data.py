@@ -11,8 +11,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from kit.extensions import db
-from kit.join import nickname_key
 from kit.live.devices import COOKIE, participant_for_token
+from kit.live.views.join import nickname_key
 from kit.models import Participant, ParticipantDevice, TrainingGroup
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_session, make_user

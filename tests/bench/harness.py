@@ -332,7 +332,7 @@ class Run:
 
     connection: Connection
     rows: list[Row]
-    gc_pauses: list[float] = field(default_factory=list)  # seconds; the Kit server's log (kit/collector.py)
+    gc_pauses: list[float] = field(default_factory=list)  # seconds; the Kit server's log (kit/ops/collector.py)
 
 
 # --- one case on one server ----------------------------------------------------------------------------
@@ -488,7 +488,7 @@ def phase_table(runs: list[Run]) -> str:
 
 
 def gc_pauses(log: Path) -> list[float]:
-    """The garbage collector's pauses of SLOW_PAUSE or more that a Kit server logged (kit/collector.py)."""
+    """The garbage collector's pauses of SLOW_PAUSE or more that a Kit server logged (kit/ops/collector.py)."""
     pauses = []
     for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
         if '"kit.gc"' in line:

@@ -25,7 +25,7 @@ from flask_socketio import SocketIOTestClient
 
 from kit import create_app
 from kit.extensions import db, socketio
-from kit.live import sockets
+from kit.live import fanout
 from kit.live.devices import COOKIE
 from tests.bench.data import Plan, build
 from tests.bench.profile_live import seed
@@ -82,7 +82,7 @@ class Bench:
     def refresh(self) -> int:
         for s in self.plan.sessions:
             with self.app.app_context():
-                sockets._refresh_now(s.id)
+                fanout._refresh_now(s.id)
         return len(self.plan.sessions)
 
     def drain(self) -> None:

@@ -40,7 +40,7 @@ def seed(path: Path) -> Path:
         from flask_migrate import upgrade
 
         from kit import create_app
-        from kit.content import import_files
+        from kit.content.shipped import import_files
         from kit.extensions import db
 
         app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})

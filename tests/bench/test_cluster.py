@@ -84,7 +84,7 @@ def build_plan(url: str, groups: int, size: int) -> Plan:
     """Migrate and load the modules, then one animator, `groups` groups of `size` participants with a device token
     each (the rows `bind_device` makes) and one started session per group."""
     from kit.extensions import db
-    from kit.join import nickname_key
+    from kit.live.views.join import nickname_key
     from kit.models import Participant, ParticipantDevice, TrainingGroup
     from tests.conftest import dispose, make_app, seed
     from tests.factories import PASSWORD, make_session, make_user

@@ -53,7 +53,7 @@ def context(browser: object, app_server: object) -> Iterator[object]:
 
     from playwright.sync_api import expect
 
-    from kit.demo import DEMO_EMAIL, DEMO_PASSWORD
+    from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 
     context = browser.new_context(viewport=PROJECTOR)  # type: ignore[attr-defined]
     page = context.new_page()

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from werkzeug.serving import make_server
 
+from kit.badges.issuance import issue_participant_badge
 from kit.extensions import db
-from kit.issuance import issue_participant_badge
 from kit.models import Role, TaskAttestation
 from tests.browser.test_a11y import AXE, describe
 from tests.browser.test_print import pdf_pages, pdf_text, to_png

@@ -23,7 +23,7 @@ import pytest
 import requests
 import socketio
 
-from kit.demo import DEMO_EMAIL, DEMO_PASSWORD
+from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.cluster import (
     Cluster,
     demo_cluster_database,

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from kit.content import published_module
+from kit.content.library import published_module
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

@@ -37,7 +37,7 @@ def test_projector_renders_every_slide_with_one_visible(client: FlaskClient) -> 
 
 
 def test_projector_never_contains_a_quiz_key(client: FlaskClient, app: object) -> None:
-    from kit.content import published_module
+    from kit.content.library import published_module
 
     with app.test_request_context():  # type: ignore[attr-defined]
         deck = published_module(SLUG).deck

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
-from kit.content import deck_by_revision_id
+from kit.content.library import deck_by_revision_id
 from kit.extensions import socketio
 from slides import Deck
 from tests.factories import join_as, login, make_group, make_session, make_user

@@ -13,9 +13,9 @@ from multiprocessing.synchronize import Barrier
 import sqlalchemy as sa
 from flask import Flask
 
-from kit.content import deck_by_revision_id
+from kit.content.library import deck_by_revision_id
 from kit.extensions import db
-from kit.live import service
+from kit.live import answers, service
 from kit.models import Answer, TrainingSession
 from tests.factories import make_group, make_session, make_user
 
@@ -49,7 +49,7 @@ def _submit(url: str, ids: dict[str, int], choice: int, barrier: Barrier, result
         session = db.session.get(TrainingSession, ids["session"])
         deck = deck_by_revision_id(session.revision_id)
         barrier.wait(timeout=30)
-        stored = service.submit_answer(ids["session"], deck, ids["participant"], ids["quiz"], [choice])
+        stored = answers.submit_answer(ids["session"], deck, ids["participant"], ids["quiz"], [choice])
         results.put(stored)
         db.session.remove()  # give the connection back before closing them all
         db.engine.dispose()

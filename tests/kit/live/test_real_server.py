@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import socketio
 
-from kit.demo import DEMO_EMAIL, DEMO_PASSWORD
+from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.conftest import demo_database, free_port
 from tests.databases import Databases, query
 from tests.servers import AppServer

@@ -1,0 +1,1 @@
+"""Badges: criteria, progress, issuance, the public badge pages, and Open Badges documents."""

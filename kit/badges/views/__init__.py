@@ -1,0 +1,1 @@
+"""Badges' pages: progress and attestations, and the public badge pages."""

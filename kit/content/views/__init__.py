@@ -1,0 +1,1 @@
+"""Content's pages: catalogue, projected decks and sheets, the editor and uploaded media."""

@@ -1,0 +1,199 @@
+"""The Socket.IO namespaces of a live session. Protocol: docs/protocol.md.
+
+Handlers validate the payload, check who may act (kit/people/access.py), call the service, then hand
+the result to the fan-out (kit/live/fanout.py). A refused event gets an `error` event and a failed
+acknowledgement (kit/live/guard.py), and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask import session as connection
+from flask_login import current_user
+
+# Flask-SocketIO's ConnectionRefusedError, not the built-in one: its French message reaches the client.
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+
+from kit.content.library import deck_by_revision_id
+from kit.extensions import db, socketio
+from kit.live import answers, presence, service, validation
+from kit.live.codes import normalize_code
+from kit.live.devices import token_hash
+from kit.live.errors import LiveError
+from kit.live.fanout import (
+    ANIMATORS,
+    PARTICIPANTS,
+    animator_payloads,
+    animators_room,
+    announce_answer,
+    broadcast,
+    participant_room,
+    phones_room,
+    refresh_animators,
+    send_to_participant,
+)
+from kit.live.guard import handler
+from kit.live.lookup import driven_row, joining_row
+from kit.live.state import animator_state, participant_state
+from kit.models import Participant, TrainingSession
+from kit.people.access import may_drive
+from slides import Deck
+
+
+class AnimatorNamespace(Namespace):
+    """The projector and presenter windows, and the animator's phone used as a remote."""
+
+    def on_connect(self, auth: object = None) -> None:
+        """Sent by an animator window with `{"session": id}`; refused unless it is their session."""
+        if not current_user.is_authenticated:
+            raise ConnectionRefusedError("Connectez-vous pour animer une séance.")
+        session_id = auth.get("session") if isinstance(auth, dict) else None
+        if not isinstance(session_id, int) or isinstance(session_id, bool):
+            raise ConnectionRefusedError("Séance inconnue.")
+        session = db.session.get(TrainingSession, session_id)
+        if session is None or not may_drive(session, current_user.id, current_user.role):
+            raise ConnectionRefusedError("Cette séance n'est pas la vôtre.")
+        connection["session_id"] = session.id
+        # Each event checks this account again, in the statement that reads the session (no user loader).
+        connection["user_id"] = current_user.id
+        join_room(animators_room(session.id))
+        state, roster = animator_payloads(session, deck_by_revision_id(session.revision_id))
+        emit("state", state)
+        emit("roster", roster)
+
+    def _session(self) -> tuple[TrainingSession, Deck]:
+        row = driven_row(connection.get("session_id"), connection.get("user_id"))
+        if row is None or not row.active or not may_drive(row.TrainingSession, connection["user_id"], row.role):
+            raise LiveError("Cette séance n'est pas la vôtre.", "interdit")
+        session = row.TrainingSession
+        return session, deck_by_revision_id(session.revision_id)
+
+    @handler
+    def on_goto(self, data: object) -> dict[str, Any]:
+        """`{"slide": n}` from an animator window: every window and phone moves to slide n."""
+        data = validation.payload(data, {"slide"})
+        session, deck = self._session()
+        service.goto(session, deck, validation.integer(data, "slide", 0, len(deck.slides), "Cette diapo"))
+        broadcast(session, deck)
+        return {"version": session.version}
+
+    @handler
+    def on_question(self, data: object) -> dict[str, Any]:
+        """`{"action": "open"|"close"|"reveal", "quiz": n}`: drive a question."""
+        data = validation.payload(data, {"action", "quiz"})
+        action = validation.choice_of(data, "action", ("open", "close", "reveal"))
+        session, deck = self._session()
+        number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
+        {"open": service.open_question, "close": service.close_question,
+         "reveal": service.reveal_question}[action](session, deck, number)
+        broadcast(session, deck)
+        return {"version": session.version}
+
+    @handler
+    def on_answer_for(self, data: object) -> dict[str, Any]:
+        """`{"participant": id, "quiz": n, "choices": [...]}`: an answer given aloud, entered by the animator."""
+        data = validation.payload(data, {"participant", "quiz", "choices"})
+        session, deck = self._session()
+        participant_id = validation.integer(data, "participant", 1, 2**31, "Ce participant")
+        participant = db.session.get(Participant, participant_id)
+        if participant is None or participant.group_id != session.group_id:
+            raise LiveError("Ce participant n'est pas dans le groupe de cette séance.", "hors_groupe")
+        number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
+        stored = answers.submit_answer(session.id, deck, participant.id, number, validation.choices(data),
+                                       entered_by="animator")
+        answers.record_attendance(session.id, participant.id)
+        # The participant's own phone, if any, shows the answer entered for them.
+        send_to_participant(session, deck, participant.id)
+        announce_answer(session.id, participant.id, number, stored)
+        return {"choices": stored}
+
+    @handler
+    def on_black(self, data: object) -> dict[str, Any]:
+        """`{"on": true|false}`: black out the projector (animator windows only)."""
+        data = validation.payload(data, {"on"})
+        session, _deck = self._session()
+        on = validation.boolean(data, "on")
+        emit("black", {"on": on}, to=animators_room(session.id), include_self=False)
+        return {"on": on}
+
+    @handler
+    def on_sync(self, data: object) -> dict[str, Any]:
+        """`{}`: ask for the whole state again (after a reconnection)."""
+        validation.payload(data, set())
+        session, deck = self._session()
+        refresh_animators(session.id)
+        return {"state": animator_state(session, deck)}
+
+
+class ParticipantNamespace(Namespace):
+    """The participants' phones."""
+
+    def on_connect(self, auth: object = None) -> None:
+        """Sent by a phone with `{"code": "123456"}` and its device cookie; refused otherwise."""
+        code = normalize_code(auth.get("code")) if isinstance(auth, dict) else None
+        if code is None:
+            raise ConnectionRefusedError("Code de séance incorrect.")
+        # The session (plain columns) and the device's participant, if of its group, in one statement.
+        session = joining_row(code, token_hash(request.cookies.get("kit_device")))
+        if session is None:
+            raise ConnectionRefusedError("Cette séance est terminée ou le code est incorrect.")
+        participant_id = session.participant_id
+        if participant_id is None:
+            raise ConnectionRefusedError("Choisissez d'abord votre prénom sur la page de la séance.")
+        connection["session_id"] = session.id
+        connection["participant_id"] = participant_id
+        connection["revision_id"] = session.revision_id  # a session never changes revision
+        join_room(phones_room(session.id))
+        join_room(participant_room(session.id, participant_id))
+        # Presence and attendance in one transaction.
+        presence.connect(request.sid, session.id, participant_id, commit=False)  # type: ignore[attr-defined]
+        answers.record_attendance(session.id, participant_id, commit=False)
+        db.session.commit()
+        deck = deck_by_revision_id(session.revision_id)
+        emit("state", participant_state(session, deck, participant_id))
+        refresh_animators(session.id)
+
+    def on_disconnect(self, reason: object = None) -> None:
+        """A phone slept, lost the Wi-Fi or closed the page."""
+        try:
+            found = presence.disconnect(request.sid)  # type: ignore[attr-defined]
+            if found:
+                refresh_animators(found[0])
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("déconnexion mal enregistrée")
+
+    def _ids(self) -> tuple[int, int]:
+        session_id, participant_id = connection.get("session_id"), connection.get("participant_id")
+        if not session_id or not participant_id:
+            raise LiveError("Reconnectez-vous à la séance.", "non_connecte")
+        return session_id, participant_id
+
+    @handler
+    def on_answer(self, data: object) -> dict[str, Any]:
+        """`{"quiz": n, "choices": [i, ...]}` from a phone; acknowledged once committed."""
+        data = validation.payload(data, {"quiz", "choices"})
+        session_id, participant_id = self._ids()
+        deck = deck_by_revision_id(connection["revision_id"])
+        number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
+        stored = answers.submit_answer(session_id, deck, participant_id, number, validation.choices(data))
+        announce_answer(session_id, participant_id, number, stored)
+        return {"quiz": number, "choices": stored}
+
+    @handler
+    def on_sync(self, data: object) -> dict[str, Any]:
+        """`{}`: the whole state again, with this phone's own answer."""
+        validation.payload(data, set())
+        session_id, participant_id = self._ids()
+        session = db.session.get(TrainingSession, session_id)
+        if session is None:
+            raise LiveError("Cette séance n'existe plus.", "pas_en_cours")
+        return {"state": participant_state(session, deck_by_revision_id(session.revision_id), participant_id)}
+
+
+def init_sockets() -> None:
+    """Register the namespaces on the Socket.IO server."""
+    socketio.on_namespace(AnimatorNamespace(ANIMATORS))
+    socketio.on_namespace(ParticipantNamespace(PARTICIPANTS))

@@ -1,0 +1,1 @@
+"""Live's pages: joining a session from a phone."""

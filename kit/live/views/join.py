@@ -1,0 +1,134 @@
+"""The participants' side: join a session by its code, pick a name, then follow live.
+
+No account, no e-mail, no password: a nickname, an avatar, and a cookie on the phone.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+from wtforms import RadioField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from kit.extensions import db, limiter
+from kit.forms import Form
+from kit.live.codes import normalize_code
+from kit.live.devices import COOKIE, COOKIE_MAX_AGE, bind_device, participant_for_token
+from kit.models import Participant, SessionStatus, TrainingSession
+from kit.people.nicknames import AVATARS, NICKNAME, nickname_key
+
+bp = Blueprint("join", __name__)
+
+JOIN_LIMIT = "30 per minute;300 per hour"
+TOO_MANY = "Trop d'essais. Attendez une minute, puis réessayez."
+
+
+class NewParticipantForm(Form):
+    """A first name or a nickname, and an avatar."""
+
+    nickname = StringField("Votre prénom ou surnom", validators=[
+        DataRequired("Écrivez votre prénom ou un surnom."),
+        Length(min=1, max=20, message="Écrivez 20 lettres au plus.")])
+    avatar = RadioField("Choisissez une image", choices=list(AVATARS),
+                        validators=[DataRequired("Choisissez une image.")])
+
+    def validate_nickname(self, field: StringField) -> None:
+        """Letters, digits, spaces, hyphens and apostrophes only."""
+        field.data = " ".join((field.data or "").split())
+        if not NICKNAME.match(field.data):
+            raise ValidationError("Utilisez seulement des lettres et des chiffres.")
+
+
+def joinable(code: str) -> TrainingSession | None:
+    """The live session with this code, if any (the code expires when the session ends)."""
+    return db.session.scalar(sa.select(TrainingSession).where(TrainingSession.join_code == code,
+                                                              TrainingSession.status == SessionStatus.LIVE))
+
+
+@bp.route("/j", methods=["GET", "POST"])
+@limiter.limit(JOIN_LIMIT, methods=["POST"], error_message=TOO_MANY)
+def keypad() -> str | Response:
+    """Type the code shown on the projector."""
+    error = None
+    if request.method == "POST":
+        code = normalize_code(request.form.get("code", ""))
+        if code and joinable(code):
+            return redirect(url_for("join.session", code=code))
+        error = "Ce code ne correspond à aucune séance en cours. Vérifiez le code à l'écran."
+    return render_template("join/keypad.html", error=error), 200 if error is None else 400
+
+
+@bp.get("/j/<code>")
+@limiter.limit(JOIN_LIMIT, error_message=TOO_MANY)
+def session(code: str) -> str | Response:
+    """The phone page of a session: pick your name, then follow live."""
+    live = _session_or_404(code)
+    participant = participant_for_token(request.cookies.get(COOKIE))
+    if participant is not None and participant.group_id == live.group_id:
+        return render_template("join/live.html", session=live, participant=participant, code=code)
+    return _choose(live, code, NewParticipantForm())
+
+
+def _choose(live: TrainingSession, code: str, form: NewParticipantForm, status: int = 200) -> tuple[str, int]:
+    people = db.session.scalars(sa.select(Participant).where(Participant.group_id == live.group_id)
+                                .order_by(Participant.nickname_key)).all()
+    return render_template("join/choose.html", session=live, code=code, people=people, form=form,
+                           avatars=AVATARS), status
+
+
+@bp.post("/j/<code>/nouveau")
+@limiter.limit(JOIN_LIMIT, error_message=TOO_MANY)
+def new_participant(code: str) -> tuple[str, int] | Response:
+    """A participant who is new to the group."""
+    live = _session_or_404(code)
+    form = NewParticipantForm()
+    if not form.validate_on_submit():
+        return _choose(live, code, form, 400)
+    key = nickname_key(form.nickname.data)
+    if db.session.scalar(sa.select(Participant.id).where(Participant.group_id == live.group_id,
+                                                         Participant.nickname_key == key)):
+        form.nickname.errors = ["Ce prénom est déjà dans le groupe. Si c'est vous, touchez-le dans la liste."]
+        return _choose(live, code, form, 400)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Participant)
+                              .where(Participant.group_id == live.group_id)) or 0
+    if count >= current_app.config["GROUP_MAX_PARTICIPANTS"]:
+        form.nickname.errors = ["Le groupe est complet. Demandez à l'animateur ou l'animatrice."]
+        return _choose(live, code, form, 400)
+    participant = Participant(group_id=live.group_id, nickname=form.nickname.data, nickname_key=key,
+                              avatar=form.avatar.data)
+    db.session.add(participant)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same name typed on two phones at once
+        db.session.rollback()
+        form.nickname.errors = ["Ce prénom est déjà dans le groupe. Si c'est vous, touchez-le dans la liste."]
+        return _choose(live, code, form, 400)
+    return _identified(participant, code)
+
+
+@bp.post("/j/<code>/moi/<int:participant_id>")
+@limiter.limit(JOIN_LIMIT, error_message=TOO_MANY)
+def returning_participant(code: str, participant_id: int) -> Response:
+    """"C'est moi": a participant of the group, on this phone."""
+    live = _session_or_404(code)
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.group_id != live.group_id:
+        abort(404, "Cette personne n'est pas dans le groupe de cette séance.")
+    return _identified(participant, code)
+
+
+def _identified(participant: Participant, code: str) -> Response:
+    token = bind_device(participant, request.cookies.get(COOKIE))
+    response = make_response(redirect(url_for("join.session", code=code)))
+    response.set_cookie(COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+    return response
+
+
+def _session_or_404(code: str) -> TrainingSession:
+    normalized = normalize_code(code)
+    live = joinable(normalized) if normalized else None
+    if live is None:
+        abort(404, "Cette séance est terminée, ou le code est incorrect. Tapez le code affiché à l'écran.")
+    return live

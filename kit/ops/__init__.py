@@ -1,0 +1,1 @@
+"""Operations: backups, health, logs, the garbage collector's settings, and network addresses."""

@@ -1,0 +1,1 @@
+"""Operations' pages: the health check."""

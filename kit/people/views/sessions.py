@@ -1,0 +1,198 @@
+"""The animator's sessions: plan, start and end a half-day, its attendance, projector, presenter and sheets."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import segno
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+from wtforms import DateField, SelectField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired
+
+from kit.content.library import Module, deck_for, published_module, published_modules
+from kit.extensions import db
+from kit.forms import Form
+from kit.live import service
+from kit.live.addresses import join_url, short_join_url
+from kit.live.errors import LiveError
+from kit.live.fanout import broadcast
+from kit.models import Attendance, Participant, SessionStatus, TrainingSession
+from kit.people.access import own_group_or_404, own_session_or_404, owned_groups, require_animator_space
+
+bp = Blueprint("sessions", __name__, url_prefix="/animateur")
+bp.before_request(login_required(require_animator_space))
+
+
+class SessionForm(Form):
+    """A half-day: a group, a module, a date."""
+
+    group = SelectField("Groupe", coerce=int, validate_choice=True)
+    module = SelectField("Module", validate_choice=True)
+    day = DateField("Date", default=date.today, validators=[DataRequired("Indiquez la date.")])
+
+
+@bp.route("/seances/nouvelle", methods=["GET", "POST"])
+def new_session() -> str | Response:
+    """Plan a half-day for a group, pinned to the module's published revision."""
+    form = SessionForm()
+    groups = owned_groups(current_user)
+    modules = published_modules()
+    form.group.choices = [SelectChoice(g.id, g.name) for g in groups]
+    form.module.choices = [SelectChoice(m.slug, f"{m.deck.meta.number}. {m.deck.meta.title}") for m in modules]
+    if request.method == "GET" and request.args.get("groupe", "").isdigit():
+        form.group.data = int(request.args["groupe"])
+    if not groups:
+        flash("Créez d'abord un groupe.", "info")
+        return redirect(url_for("animator.new_group"))
+    if form.validate_on_submit():
+        own_group_or_404(form.group.data)
+        module = published_module(form.module.data)
+        if module is None:
+            abort(400, "Ce module n'est pas publié.")
+        live = TrainingSession(group_id=form.group.data, animator_id=current_user.id, module_slug=module.slug,
+                               revision_id=module.revision_id, day=form.day.data)
+        db.session.add(live)
+        db.session.commit()
+        flash("Séance créée. Démarrez-la le jour venu.", "success")
+        return redirect(url_for("sessions.session", session_id=live.id))
+    return render_template("animator/session_form.html", form=form)
+
+
+@bp.get("/seances/<int:session_id>")
+def session(session_id: int) -> str:
+    """A session: start it, open its projector and presenter, end it, correct its attendance."""
+    live = own_session_or_404(session_id)
+    deck = deck_for(live.revision)
+    return render_template("animator/session.html", session=live, deck=deck, join_url=join_url(live),
+                           attendance=attendance_of(live), attendance_form=AttendanceForm())
+
+
+class AttendanceForm(Form):
+    """The attendance of a session: one `present` checkbox per participant (read from the request)."""
+
+
+def attendance_of(live: TrainingSession) -> list[tuple[Participant, Attendance | None]]:
+    """Each participant of the session's group with their attendance row, if any."""
+    rows = {a.participant_id: a for a in db.session.scalars(
+        sa.select(Attendance).where(Attendance.session_id == live.id))}
+    return [(p, rows.get(p.id)) for p in live.group.participants]
+
+
+@bp.post("/seances/<int:session_id>/presences")
+def correct_attendance(session_id: int) -> Response:
+    """Correct the attendance recorded when phones joined: someone present without a phone, say."""
+    live = own_session_or_404(session_id)
+    if live.status == SessionStatus.PLANNED:
+        abort(400, "Démarrez la séance avant de noter les présences.")
+    if not AttendanceForm().validate_on_submit():
+        abort(400, "Le formulaire n'est pas valide. Rechargez la page.")
+    chosen = request.form.getlist("present")
+    members = {p.id for p in live.group.participants}
+    if not all(value.isdigit() and int(value) in members for value in chosen):
+        abort(400, "Cette personne n'est pas dans le groupe de cette séance.")
+    present = {int(value) for value in chosen}
+    changed = 0
+    for participant, row in attendance_of(live):
+        wanted = participant.id in present
+        if row is None and wanted:
+            db.session.add(Attendance(session_id=live.id, participant_id=participant.id, present=True,
+                                      corrected_by_id=current_user.id))
+            changed += 1
+        elif row is not None and row.present != wanted:
+            row.present = wanted
+            row.corrected_by_id = current_user.id
+            changed += 1
+    db.session.commit()
+    flash(f"Présences enregistrées ({changed} changement{'s' if changed > 1 else ''}).", "success")
+    return redirect(url_for("sessions.session", session_id=live.id) + "#presences")
+
+
+@bp.post("/seances/<int:session_id>/demarrer")
+def start(session_id: int) -> Response:
+    """Open the session to the phones (it gets its join code)."""
+    live = own_session_or_404(session_id)
+    try:
+        service.start(live)
+    except LiveError as error:
+        flash(error.message, "error")
+        return redirect(url_for("sessions.session", session_id=live.id))
+    broadcast(live, deck_for(live.revision))
+    return redirect(url_for("sessions.projector", session_id=live.id))
+
+
+@bp.post("/seances/<int:session_id>/terminer")
+def end(session_id: int) -> Response:
+    """End the session: its code expires, the phones are told."""
+    live = own_session_or_404(session_id)
+    service.end(live)
+    broadcast(live, deck_for(live.revision))
+    flash("Séance terminée. Merci !", "success")
+    return redirect(url_for("sessions.session", session_id=live.id))
+
+
+def _live_or_redirect(session_id: int) -> TrainingSession | Response:
+    live = own_session_or_404(session_id)
+    if live.status != SessionStatus.LIVE:
+        flash("Démarrez la séance pour la projeter." if live.status == SessionStatus.PLANNED
+              else "Cette séance est terminée.", "info")
+        return redirect(url_for("sessions.session", session_id=live.id))
+    return live
+
+
+@bp.get("/seances/<int:session_id>/projection")
+def projector(session_id: int) -> str | Response:
+    """The live projector: the join slide, then the module, driven through the server."""
+    live = _live_or_redirect(session_id)
+    if isinstance(live, Response):
+        return live
+    deck = deck_for(live.revision)
+    module = Module(live.module_slug, live.revision_id, deck)
+    return render_template("decks/projector.html", deck=deck, module=module, current=live.current_slide,
+                           live=live, join_url=join_url(live), short_url=short_join_url())
+
+
+@bp.get("/seances/<int:session_id>/presentateur")
+def presenter(session_id: int) -> str | Response:
+    """The live presenter: notes, timers, participants and question controls."""
+    live = _live_or_redirect(session_id)
+    if isinstance(live, Response):
+        return live
+    deck = deck_for(live.revision)
+    module = Module(live.module_slug, live.revision_id, deck)
+    return render_template("decks/presenter.html", deck=deck, module=module,
+                           current=live.current_slide, live=live, join_url=join_url(live),
+                           short_url=short_join_url())
+
+
+@bp.get("/seances/<int:session_id>/fiche")
+def sheet(session_id: int) -> str:
+    """The summary sheet of the module revision this session uses (not necessarily the published one)."""
+    live = own_session_or_404(session_id)
+    deck = deck_for(live.revision)
+    return render_template("decks/sheet.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck))
+
+
+@bp.get("/seances/<int:session_id>/trame")
+def script(session_id: int) -> str:
+    """The trame of the module revision this session uses."""
+    live = own_session_or_404(session_id)
+    deck = deck_for(live.revision)
+    return render_template("decks/script.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck))
+
+
+@bp.get("/seances/<int:session_id>/qr.svg")
+def qr_code(session_id: int) -> Response:
+    """The QR code of the session's join address, drawn on the server as SVG."""
+    live = own_session_or_404(session_id)
+    if not live.join_code:
+        abort(404, "Cette séance n'a pas de code : démarrez-la d'abord.")
+    svg = io.BytesIO()
+    # A standalone SVG needs its namespace to load in an <img>.
+    segno.make(join_url(live), error="m").save(svg, kind="svg", xmldecl=False, svgns=True, nl=False, scale=10,
+                                                border=2, dark="#000", light="#fff", omitsize=True)
+    return Response(svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,1 @@
+"""Reports' pages: the monthly report and the coordinator's space."""
