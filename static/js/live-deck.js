@@ -6,7 +6,7 @@
   "use strict";
 
   var deck = window.KitDeck;
-  if (!deck || typeof window.io !== "function") return;
+  if (!deck || typeof window.io !== "function" || !window.KitSocket) return;
   var root = deck.root;
   var projector = deck.mode === "projector";
   var state = null; // the last state applied
@@ -60,7 +60,7 @@
     box.querySelector("[data-live-status-text]").textContent = STATUS[name];
   }
 
-  // --- Sending: acknowledged, at most 8 a second (the server refuses more than 10) -----
+  // --- Sending: acknowledged (socket.js), at most 8 a second (the server refuses more than 10) -----
   var queue = [];
   var stamps = [];
   var pumpTimer = null;
@@ -94,11 +94,9 @@
     }
     awaiting++;
     queue.push(function () {
-      socket.timeout(8000).emit(name, payload, function (timeout, ack) {
+      window.KitSocket.request(socket, name, payload, function (ack, error) {
         awaiting--;
-        if (timeout) finish(null, "Le serveur ne répond pas. Réessayez.");
-        else if (!ack || !ack.ok) finish(null, (ack && ack.error && ack.error.message) || "Action refusée.");
-        else finish(ack, null);
+        finish(ack, error && (error.timeout ? "Le serveur ne répond pas. Réessayez." : error.message || "Action refusée."));
       });
     });
     if (!pumpTimer) pump();
@@ -483,17 +481,18 @@
 
   // --- The socket --------------------------------------------------------------------
   var wasOnline = false;
-  socket.on("connect", function () { wasOnline = true; setStatus(state && state.status === "ended" ? "ended" : "online"); });
-  socket.on("disconnect", function () { setStatus("offline"); });
-  socket.on("connect_error", function (error) {
-    if (socket.active) {
-      // A network problem: socket.io tries again on its own.
+  window.KitSocket.watch(socket, function (status, detail) {
+    if (status === "online") {
+      wasOnline = true;
+      setStatus(state && state.status === "ended" ? "ended" : "online");
+    } else if (status === "offline") {
       setStatus("offline");
-      if (wasOnline) { wasOnline = false; toast("Connexion au serveur perdue. Nouvel essai en cours…"); }
+      // A network problem, once a new attempt failed: socket.io tries again on its own.
+      if (detail && wasOnline) { wasOnline = false; toast("Connexion au serveur perdue. Nouvel essai en cours…"); }
     } else {
       // Refused by the server (not signed in, not your session): its message is in French.
       setStatus("refused");
-      toast("Connexion refusée : " + ((error && error.message) || "réessayez plus tard."), true);
+      toast("Connexion refusée : " + (detail || "réessayez plus tard."), true);
     }
   });
   socket.on("error", function (error) {

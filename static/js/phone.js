@@ -335,12 +335,12 @@
     sending = true;
     var number = quiz.number;
     update();
-    socket.timeout(10000).emit("answer", {quiz: number, choices: choices}, function (timeout, ack) {
+    window.KitSocket.request(socket, "answer", {quiz: number, choices: choices}, function (ack, error) {
       sending = false;
       if (!quiz || quiz.number !== number) return;
-      if (timeout) problem = "Le serveur ne répond pas. Touchez encore votre réponse.";
-      else if (ack && ack.ok) mine[number] = ack.choices || choices;
-      else problem = ack && ack.error && ack.error.message ? ack.error.message : "Réponse refusée. Réessayez.";
+      if (ack) mine[number] = ack.choices || choices;
+      else problem = error.timeout ? "Le serveur ne répond pas. Touchez encore votre réponse." :
+        error.message || "Réponse refusée. Réessayez.";
       if (queued && quiz.state === "open") {
         var again = queued;
         queued = null;
@@ -418,37 +418,29 @@
   }
 
   var socket = null;
-  if (!window.io) {
+  if (!window.io || !window.KitSocket) {
     refuse("La page n'a pas fini de se charger. Vérifiez votre connexion, puis rechargez la page.");
     return;
   }
   socket = window.io("/participant", {auth: {code: root.getAttribute("data-code")}});
-  socket.on("connect", function () {
-    setConnection(true);
-    banner(connectedOnce ? "De retour en ligne ✓" : "");
-    if (connectedOnce) setTimeout(function () { if (socket.connected && el.banner.textContent !== LOST) banner(""); }, 3000);
-    connectedOnce = true;
-  });
-  socket.on("disconnect", function (reason) {
-    if (finished) return;
-    setConnection(false);
-    banner(LOST);
-    if (reason === "io server disconnect") socket.connect();  // the server hung up: call back at once
-  });
-  socket.on("connect_error", function (error) {
-    if (finished) return;
-    if (socket.active) {  // the network or the server is away: socket.io tries again by itself
+  window.KitSocket.watch(socket, function (status, detail) {
+    if (status === "online") {
+      setConnection(true);
+      banner(connectedOnce ? "De retour en ligne ✓" : "");
+      if (connectedOnce) setTimeout(function () { if (socket.connected && el.banner.textContent !== LOST) banner(""); }, 3000);
+      connectedOnce = true;
+    } else if (finished) {
+      return;
+    } else if (status === "offline") {  // the network or the server is away: socket.io tries again by itself
       setConnection(false);
       banner(connectedOnce ? LOST : "Pas de connexion pour le moment… on réessaie");
-      return;
+    } else {
+      refuse(detail || REFUSED);  // refused by the server, in French
     }
-    // Refused by the server: its message is in French (an English default means it was lost on the way).
-    var message = error && error.message;
-    refuse(message && !/^(Connection|Unauthorized|Forbidden)/.test(message) ? message : REFUSED);
   });
   socket.on("state", render);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState !== "visible" || !socket.connected || finished) return;
-    socket.emit("sync", {}, function (ack) { if (ack && ack.ok) render(ack.state); });
+    window.KitSocket.request(socket, "sync", {}, function (ack) { if (ack) render(ack.state); });
   });
 })();
