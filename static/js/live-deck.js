@@ -277,12 +277,11 @@
     drawTally(panel.querySelector("[data-tally]"), mine, number);
   }
 
-  // Answers as they come (animators get the tally at all times), the right ones marked.
+  // Answers as they come, the right ones marked: animators get the tally and the key at all times.
   function drawTally(list, q, number) {
     list.textContent = "";
     if (!q || !q.tally) return;
-    var keyBlock = root.querySelector('[data-notes][data-quiz="' + number + '"]');
-    var correct = keyBlock && keyBlock.dataset.correct ? keyBlock.dataset.correct.split(",").map(Number) : [];
+    var correct = (q.key && q.key.correct) || [];
     var total = Math.max(q.answered || 0, 1);
     q.quiz.choices.forEach(function (choice, i) {
       var count = q.tally[i] || 0;
