@@ -25,6 +25,15 @@
   function hiddenText(text) { return el("span", "visually-hidden", text); }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
   function textOf(html) { var box = el("div"); box.innerHTML = html; return box.textContent; }
+  // A bar as long as count's share of total (the words beside it say the count).
+  function bar(count, total) {
+    var box = el("span", "result-bar");
+    box.setAttribute("aria-hidden", "true");
+    var fill = el("span", "result-fill");
+    fill.style.width = Math.round(100 * count / total) + "%";
+    box.appendChild(fill);
+    return box;
+  }
   function quizSlide(number) {
     var inStage = root.querySelector('.stage > .slide[data-quiz="' + number + '"]');
     var template = document.getElementById("slides");
@@ -215,12 +224,7 @@
       label.appendChild(hiddenText("Réponse " + choice.letter + " : "));
       label.appendChild(el("span", "result-text", textOf(choice.html)));
       row.appendChild(label);
-      var bar = el("span", "result-bar");
-      bar.setAttribute("aria-hidden", "true");
-      var fill = el("span", "result-fill");
-      fill.style.width = Math.round(100 * count / total) + "%";
-      bar.appendChild(fill);
-      row.appendChild(bar);
+      row.appendChild(bar(count, total));
       var number = el("span", "result-count", String(count));
       number.appendChild(hiddenText(count === 1 ? " réponse" : " réponses"));
       row.appendChild(number);
@@ -288,12 +292,7 @@
       var row = el("li", "tally-row result-" + choice.letter + (correct.indexOf(i) >= 0 ? " is-correct" : ""));
       row.appendChild(shapeOf(number, choice.letter));
       row.appendChild(hiddenText("Réponse " + choice.letter + " : "));
-      var bar = el("span", "result-bar");
-      bar.setAttribute("aria-hidden", "true");
-      var fill = el("span", "result-fill");
-      fill.style.width = Math.round(100 * count / total) + "%";
-      bar.appendChild(fill);
-      row.appendChild(bar);
+      row.appendChild(bar(count, total));
       row.appendChild(el("span", "tally-count", plural(count, "réponse", "réponses")));
       if (correct.indexOf(i) >= 0) row.appendChild(el("span", "tally-mark", "✓ bonne"));
       list.appendChild(row);
