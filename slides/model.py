@@ -94,7 +94,7 @@ class Quiz:
         }
 
     def key(self) -> dict[str, Any]:
-        """The answer key, sent only when the animator reveals it."""
+        """The answer key: to the animators' windows at all times, to the phones only once revealed."""
         return {"correct": list(self.correct), "explanation_html": self.explanation_html}
 
 

@@ -120,13 +120,12 @@ def _question(session: Any, deck: Deck, question: Any, with_results: bool,
         "deadline": (opened + timedelta(seconds=quiz.timer_seconds)).isoformat()
         if quiz.timer_seconds and opened else None,
     }
-    revealed = question.state == QuestionState.REVEALED
-    if revealed or with_results:
+    # Phones get the results and the key once revealed; the animators' windows at all times.
+    if question.state == QuestionState.REVEALED or with_results:
         if answers is None:
             answers = answers_of(session.id, quiz.number)
         payload["tally"] = tally(answers, quiz)
         payload["answered"] = len(answers)
-    if revealed:
         payload["key"] = quiz.key()
     return payload
 

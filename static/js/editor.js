@@ -110,32 +110,7 @@
     renderGutter();
   }
 
-  // --- Preview: slides designed at 1280x720, scaled to their box and fitted like the projector's
-  var IMAGE_STEPS = [0.85, 0.7, 0.55];
-  var FONT_STEPS = [95, 90, 85, 80, 75, 70, 65, 60];
-
-  function overflows(body) {
-    return body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1;
-  }
-
-  function fitSlide(slide) {
-    var body = slide.querySelector(".slide-body");
-    if (!body || !body.clientHeight || !overflows(body)) return;
-    var images = Array.prototype.slice.call(body.querySelectorAll("img"));
-    var fontPx = parseFloat(getComputedStyle(body).fontSize);
-    var bases = images.map(function (img) { return parseFloat(getComputedStyle(img).maxHeight) / fontPx; });
-    for (var i = 0; i < IMAGE_STEPS.length && images.length; i++) {
-      images.forEach(function (img, j) {
-        if (bases[j] > 0) img.style.maxHeight = (bases[j] * IMAGE_STEPS[i]).toFixed(3) + "em";
-      });
-      if (!overflows(body)) return;
-    }
-    for (var k = 0; k < FONT_STEPS.length; k++) {
-      body.style.fontSize = FONT_STEPS[k] + "%";
-      if (!overflows(body)) return;
-    }
-  }
-
+  // --- Preview: slides designed at 1280x720, scaled to their box and fitted like the projector's (fit.js)
   function scalePreviews() {
     preview.querySelectorAll(".preview").forEach(function (box) {
       var stage = box.querySelector(".stage");
@@ -145,12 +120,7 @@
 
   function preparePreview() {
     scalePreviews();
-    preview.querySelectorAll(".stage > .slide").forEach(function (slide) {
-      fitSlide(slide);
-      slide.querySelectorAll("img").forEach(function (img) {
-        if (!img.complete) img.addEventListener("load", function () { fitSlide(slide); }, { once: true });
-      });
-    });
+    preview.querySelectorAll(".stage > .slide").forEach(window.KitFit.slide); // and again when its pictures arrive
   }
   if ("ResizeObserver" in window) {
     new ResizeObserver(scalePreviews).observe(preview);

@@ -6,7 +6,7 @@
   "use strict";
 
   var deck = window.KitDeck;
-  if (!deck || typeof window.io !== "function") return;
+  if (!deck || typeof window.io !== "function" || !window.KitSocket) return;
   var root = deck.root;
   var projector = deck.mode === "projector";
   var state = null; // the last state applied
@@ -25,6 +25,15 @@
   function hiddenText(text) { return el("span", "visually-hidden", text); }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
   function textOf(html) { var box = el("div"); box.innerHTML = html; return box.textContent; }
+  // A bar as long as count's share of total (the words beside it say the count).
+  function bar(count, total) {
+    var box = el("span", "result-bar");
+    box.setAttribute("aria-hidden", "true");
+    var fill = el("span", "result-fill");
+    fill.style.width = Math.round(100 * count / total) + "%";
+    box.appendChild(fill);
+    return box;
+  }
   function quizSlide(number) {
     var inStage = root.querySelector('.stage > .slide[data-quiz="' + number + '"]');
     var template = document.getElementById("slides");
@@ -60,7 +69,7 @@
     box.querySelector("[data-live-status-text]").textContent = STATUS[name];
   }
 
-  // --- Sending: acknowledged, at most 8 a second (the server refuses more than 10) -----
+  // --- Sending: acknowledged (socket.js), at most 8 a second (the server refuses more than 10) -----
   var queue = [];
   var stamps = [];
   var pumpTimer = null;
@@ -94,11 +103,9 @@
     }
     awaiting++;
     queue.push(function () {
-      socket.timeout(8000).emit(name, payload, function (timeout, ack) {
+      window.KitSocket.request(socket, name, payload, function (ack, error) {
         awaiting--;
-        if (timeout) finish(null, "Le serveur ne répond pas. Réessayez.");
-        else if (!ack || !ack.ok) finish(null, (ack && ack.error && ack.error.message) || "Action refusée.");
-        else finish(ack, null);
+        finish(ack, error && (error.timeout ? "Le serveur ne répond pas. Réessayez." : error.message || "Action refusée."));
       });
     });
     if (!pumpTimer) pump();
@@ -217,12 +224,7 @@
       label.appendChild(hiddenText("Réponse " + choice.letter + " : "));
       label.appendChild(el("span", "result-text", textOf(choice.html)));
       row.appendChild(label);
-      var bar = el("span", "result-bar");
-      bar.setAttribute("aria-hidden", "true");
-      var fill = el("span", "result-fill");
-      fill.style.width = Math.round(100 * count / total) + "%";
-      bar.appendChild(fill);
-      row.appendChild(bar);
+      row.appendChild(bar(count, total));
       var number = el("span", "result-count", String(count));
       number.appendChild(hiddenText(count === 1 ? " réponse" : " réponses"));
       row.appendChild(number);
@@ -279,24 +281,18 @@
     drawTally(panel.querySelector("[data-tally]"), mine, number);
   }
 
-  // Answers as they come (animators get the tally at all times), the right ones marked.
+  // Answers as they come, the right ones marked: animators get the tally and the key at all times.
   function drawTally(list, q, number) {
     list.textContent = "";
     if (!q || !q.tally) return;
-    var keyBlock = root.querySelector('[data-notes][data-quiz="' + number + '"]');
-    var correct = keyBlock && keyBlock.dataset.correct ? keyBlock.dataset.correct.split(",").map(Number) : [];
+    var correct = (q.key && q.key.correct) || [];
     var total = Math.max(q.answered || 0, 1);
     q.quiz.choices.forEach(function (choice, i) {
       var count = q.tally[i] || 0;
       var row = el("li", "tally-row result-" + choice.letter + (correct.indexOf(i) >= 0 ? " is-correct" : ""));
       row.appendChild(shapeOf(number, choice.letter));
       row.appendChild(hiddenText("Réponse " + choice.letter + " : "));
-      var bar = el("span", "result-bar");
-      bar.setAttribute("aria-hidden", "true");
-      var fill = el("span", "result-fill");
-      fill.style.width = Math.round(100 * count / total) + "%";
-      bar.appendChild(fill);
-      row.appendChild(bar);
+      row.appendChild(bar(count, total));
       row.appendChild(el("span", "tally-count", plural(count, "réponse", "réponses")));
       if (correct.indexOf(i) >= 0) row.appendChild(el("span", "tally-mark", "✓ bonne"));
       list.appendChild(row);
@@ -483,17 +479,18 @@
 
   // --- The socket --------------------------------------------------------------------
   var wasOnline = false;
-  socket.on("connect", function () { wasOnline = true; setStatus(state && state.status === "ended" ? "ended" : "online"); });
-  socket.on("disconnect", function () { setStatus("offline"); });
-  socket.on("connect_error", function (error) {
-    if (socket.active) {
-      // A network problem: socket.io tries again on its own.
+  window.KitSocket.watch(socket, function (status, detail) {
+    if (status === "online") {
+      wasOnline = true;
+      setStatus(state && state.status === "ended" ? "ended" : "online");
+    } else if (status === "offline") {
       setStatus("offline");
-      if (wasOnline) { wasOnline = false; toast("Connexion au serveur perdue. Nouvel essai en cours…"); }
+      // A network problem, once a new attempt failed: socket.io tries again on its own.
+      if (detail && wasOnline) { wasOnline = false; toast("Connexion au serveur perdue. Nouvel essai en cours…"); }
     } else {
       // Refused by the server (not signed in, not your session): its message is in French.
       setStatus("refused");
-      toast("Connexion refusée : " + ((error && error.message) || "réessayez plus tard."), true);
+      toast("Connexion refusée : " + (detail || "réessayez plus tard."), true);
     }
   });
   socket.on("error", function (error) {

@@ -19,14 +19,6 @@
   for (var n = 0; n < nodes.length; n++) views[nodes[n].getAttribute("data-view")] = nodes[n];
 
   var LETTERS = "ABCDEF";
-  var SHAPES = {
-    A: '<polygon points="20,3 38,36 2,36"/>',
-    B: '<polygon points="20,2 38,20 20,38 2,20"/>',
-    C: '<circle cx="20" cy="20" r="18"/>',
-    D: '<rect x="3" y="3" width="34" height="34"/>',
-    E: '<polygon points="20,2 25,15 39,15 28,24 32,38 20,29 8,38 12,24 1,15 15,15"/>',
-    F: '<polygon points="11,3 29,3 38,20 29,37 11,37 2,20"/>'
-  };
   var HINTS = {
     unique: "Touchez votre réponse.", multiple: "Plusieurs réponses possibles. Touchez-les, puis « Envoyer ».",
     "vrai-faux": "Vrai ou faux ? Touchez votre réponse.", sondage: "Sondage : pas de bonne réponse. Touchez votre réponse."
@@ -41,7 +33,7 @@
   var mine = {};         // quiz number → my choices as the server stored them (null: no answer)
   var picked = [];       // the choices drawn as chosen while the question is open
   var sending = false, queued = null, problem = "";
-  var buttons = [];
+  var buttons = [], tags = [];  // the answer buttons, and the tag line of each
   var ticker = null;
   var finished = false;
   var connectedOnce = false;
@@ -70,9 +62,9 @@
     el.announce.textContent = "";
     setTimeout(function () { el.announce.textContent = message; }, 60);
   }
+  // The answer shapes are drawn once by the server, in the page (templates/_macros.html, as on the projector).
   function shape(letter) {
-    return '<svg class="shape" viewBox="0 0 40 40" aria-hidden="true" focusable="false">' + SHAPES[letter] +
-      '<text x="20" y="' + (letter === "A" ? 29 : 27) + '" text-anchor="middle">' + letter + "</text></svg>";
+    return find('shape="' + letter + '"').content.querySelector("svg").cloneNode(true);
   }
   function parseTime(iso) {  // "2026-11-23T09:12:03.123456+00:00", without trusting old Date.parse
     var m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|([+-])(\d\d):?(\d\d))?$/.exec(iso || "");
@@ -93,7 +85,7 @@
     var top = views[name].querySelector("[data-top]");
     if (top && el.listen.parentNode !== top) top.appendChild(el.listen);
     el.listen.hidden = !canSpeak || !top || (name === "follow" && el.activity.hidden);
-    if (top) top.hidden = top.firstChild.hidden && el.listen.hidden;
+    if (top) top.hidden = top.querySelector("[data-kicker]").hidden && el.listen.hidden;
   }
 
   function render(state) {
@@ -164,22 +156,26 @@
     }
     el.answers.innerHTML = "";
     buttons = [];
+    tags = [];
     var choices = data.choices || [];
     for (var i = 0; i < choices.length && i < LETTERS.length; i++) {
       var letter = LETTERS.charAt(i);
       var button = document.createElement("button");
       button.type = "button";
       button.setAttribute("data-index", String(i));
-      button.innerHTML = shape(letter) + '<span class="answer-body"><span class="visually-hidden">Réponse ' + letter +
-        ' : </span><span class="answer-text">' + (choices[i].html || "") + '</span></span><span class="tag"></span>';
+      button.innerHTML = '<span class="answer-body" data-answer-body><span class="visually-hidden">Réponse ' + letter +
+        ' : </span><span class="answer-text">' + (choices[i].html || "") + '</span></span><span class="tag" data-answer-tag></span>';
+      var body = button.querySelector("[data-answer-body]");
+      button.insertBefore(shape(letter), body);
       if (choices[i].image && choices[i].image.src) {
         var img = document.createElement("img");
         img.src = choices[i].image.src;
         img.alt = choices[i].image.alt || "";
-        button.firstChild.nextSibling.appendChild(img);
+        body.appendChild(img);
       }
       el.answers.appendChild(button);
       buttons.push(button);
+      tags.push(button.querySelector("[data-answer-tag]"));
     }
   }
 
@@ -205,7 +201,7 @@
         (isMine && correct && !isRight ? " wrong" : "") + (!open && !isPicked && !isRight ? " faded" : "");
       b.setAttribute("aria-pressed", isPicked ? "true" : "false");
       b.disabled = !open;
-      setText(b.lastChild, tag);
+      setText(tags[i], tag);
     }
 
     el.send.hidden = !(open && multiple);
@@ -335,12 +331,12 @@
     sending = true;
     var number = quiz.number;
     update();
-    socket.timeout(10000).emit("answer", {quiz: number, choices: choices}, function (timeout, ack) {
+    window.KitSocket.request(socket, "answer", {quiz: number, choices: choices}, function (ack, error) {
       sending = false;
       if (!quiz || quiz.number !== number) return;
-      if (timeout) problem = "Le serveur ne répond pas. Touchez encore votre réponse.";
-      else if (ack && ack.ok) mine[number] = ack.choices || choices;
-      else problem = ack && ack.error && ack.error.message ? ack.error.message : "Réponse refusée. Réessayez.";
+      if (ack) mine[number] = ack.choices || choices;
+      else problem = error.timeout ? "Le serveur ne répond pas. Touchez encore votre réponse." :
+        error.message || "Réponse refusée. Réessayez.";
       if (queued && quiz.state === "open") {
         var again = queued;
         queued = null;
@@ -418,37 +414,29 @@
   }
 
   var socket = null;
-  if (!window.io) {
+  if (!window.io || !window.KitSocket) {
     refuse("La page n'a pas fini de se charger. Vérifiez votre connexion, puis rechargez la page.");
     return;
   }
   socket = window.io("/participant", {auth: {code: root.getAttribute("data-code")}});
-  socket.on("connect", function () {
-    setConnection(true);
-    banner(connectedOnce ? "De retour en ligne ✓" : "");
-    if (connectedOnce) setTimeout(function () { if (socket.connected && el.banner.textContent !== LOST) banner(""); }, 3000);
-    connectedOnce = true;
-  });
-  socket.on("disconnect", function (reason) {
-    if (finished) return;
-    setConnection(false);
-    banner(LOST);
-    if (reason === "io server disconnect") socket.connect();  // the server hung up: call back at once
-  });
-  socket.on("connect_error", function (error) {
-    if (finished) return;
-    if (socket.active) {  // the network or the server is away: socket.io tries again by itself
+  window.KitSocket.watch(socket, function (status, detail) {
+    if (status === "online") {
+      setConnection(true);
+      banner(connectedOnce ? "De retour en ligne ✓" : "");
+      if (connectedOnce) setTimeout(function () { if (socket.connected && el.banner.textContent !== LOST) banner(""); }, 3000);
+      connectedOnce = true;
+    } else if (finished) {
+      return;
+    } else if (status === "offline") {  // the network or the server is away: socket.io tries again by itself
       setConnection(false);
       banner(connectedOnce ? LOST : "Pas de connexion pour le moment… on réessaie");
-      return;
+    } else {
+      refuse(detail || REFUSED);  // refused by the server, in French
     }
-    // Refused by the server: its message is in French (an English default means it was lost on the way).
-    var message = error && error.message;
-    refuse(message && !/^(Connection|Unauthorized|Forbidden)/.test(message) ? message : REFUSED);
   });
   socket.on("state", render);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState !== "visible" || !socket.connected || finished) return;
-    socket.emit("sync", {}, function (ack) { if (ack && ack.ok) render(ack.state); });
+    window.KitSocket.request(socket, "sync", {}, function (ack) { if (ack) render(ack.state); });
   });
 })();

@@ -66,6 +66,8 @@ def test_a_whole_quiz(live: Live) -> None:
     assert [(a["choices"], a["quiz"]) for a in announced] == [([wrong], number), ([right], number), ([wrong], number)]
     progress = animator.emit("sync", {}, namespace=A, callback=True)["state"]["question"]
     assert progress["answered"] == 2 and sum(progress["tally"]) == 2
+    # The animators' windows have the key at all times (the presenter marks the right answers as they come).
+    assert progress["key"]["correct"] == list(quiz.correct)
 
     assert animator.emit("question", {"action": "close", "quiz": number}, namespace=A, callback=True)["ok"]
     late = bruno.emit("answer", {"quiz": number, "choices": [right]}, namespace=P, callback=True)
