@@ -34,9 +34,12 @@ from kit import create_app
 from kit.extensions import socketio
 from kit.live import presence
 from kit.ops import collector
+from kit.ops.instance import prepare_instance
 from kit.ops.network import lan_addresses
 
 app = create_app()  # importing starts no server: gunicorn imports `run:app`
+# The first start makes the instance's secret and badge key (once; `flask setup` does it too).
+prepare_instance(app)
 
 log = logging.getLogger("kit.server")
 MAX_CONNECTIONS = 2000  # open connections at once (each phone and projector holds one)

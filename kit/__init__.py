@@ -31,6 +31,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from kit.ops.logs import init_logging
 
     init_logging(app)  # first, so that what the rest logs is in LOG_FORMAT too
+    if not app.config["SECRET_KEY"]:
+        app.logger.warning("pas encore de clé secrète : lancez `flask --app kit setup` (ou `python run.py`)")
 
     from kit.extensions import init_extensions
 

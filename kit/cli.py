@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
@@ -15,6 +15,7 @@ from kit.content.transfer import TransferError, export_files, import_zip
 from kit.extensions import db
 from kit.models import Role, User
 from kit.ops.backup import BackupError, check_backup, create_backup, restore_backup
+from kit.ops.instance import prepare_instance
 from kit.people.demo import (
     DEMO_ADMIN_EMAIL,
     DEMO_ADMIN_PASSWORD,
@@ -82,11 +83,12 @@ def import_zip_command(file: Path, publish: bool) -> None:
 @click.option("--demo", is_flag=True, help="Créer aussi un compte, un groupe et une séance de démonstration.")
 @with_appcontext
 def setup_command(demo: bool) -> None:
-    """Create or upgrade the database, then import the modules that have no revision yet.
+    """Make the instance's secrets, create or upgrade the database, then import the modules that have no revision yet.
 
     The shipped files are each module's first revision; what the content team edited
     since is never overwritten (`flask modules import` does that, on purpose).
     """
+    prepare_instance(current_app)
     upgrade()
     try:
         changed = import_files(only_new=True)

@@ -104,21 +104,39 @@ def parse_level(value: object) -> int:
     return level if level is not None else logging.INFO
 
 
-def init_logging(app: Flask) -> None:
-    """Send every log line of the process to stderr in LOG_FORMAT, and log each request once."""
+def setup_logging(log_format: str | None = None, level: object = None) -> None:
+    """Send every log line of the process to stderr in `log_format`, from `level` up.
+
+    A process-wide setting: the entry points call it (run.py through the first app, gunicorn through its
+    logconfig_dict), and building another app does not change it. Calling it again replaces the handler.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if isinstance(handler, StderrHandler):  # ours, from an earlier app or gunicorn's logconfig_dict
+        if isinstance(handler, StderrHandler):  # ours, from an earlier call or gunicorn's logconfig_dict
             root.removeHandler(handler)
-    root.addHandler(make_handler(app.config.get("LOG_FORMAT")))
-    root.setLevel(parse_level(app.config.get("LOG_LEVEL")))
-    for name, level in QUIET_LOGGERS.items():
+    root.addHandler(make_handler(log_format))
+    root.setLevel(parse_level(level))
+    for name, quiet_level in QUIET_LOGGERS.items():
         quiet = logging.getLogger(name)
-        quiet.setLevel(max(level, root.level))
+        quiet.setLevel(max(quiet_level, root.level))
         # python-socketio adds a bare StreamHandler when it finds none: lines would appear twice.
         for handler in list(quiet.handlers):
             if type(handler) is logging.StreamHandler:
                 quiet.removeHandler(handler)
+
+
+def logging_is_set_up() -> bool:
+    """Whether this process already writes its logs through our stderr handler."""
+    return any(isinstance(handler, StderrHandler) for handler in logging.getLogger().handlers)
+
+
+def init_logging(app: Flask) -> None:
+    """The app's part of logging: its lines through the process's handler, and one line per request.
+
+    The process's handler is set up by the first app only, in LOG_FORMAT and LOG_LEVEL (setup_logging).
+    """
+    if not logging_is_set_up():
+        setup_logging(app.config.get("LOG_FORMAT"), app.config.get("LOG_LEVEL"))
     from flask.logging import default_handler
 
     app.logger.removeHandler(default_handler)  # the root handler writes everything, once

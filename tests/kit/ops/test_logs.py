@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from kit.ops.logs import JsonFormatter, TextFormatter, parse_level
+from kit.ops.logs import JsonFormatter, TextFormatter, parse_level, setup_logging
 from tests.kit.ops.support import make_app
 
 
@@ -87,11 +88,14 @@ def test_health_checks_and_static_files_only_at_debug(tmp_path: Path, capsys: py
     assert client.get("/static/vendor/socket.io.min.js").status_code == 200
     assert not [line for line in json_lines(capsys.readouterr().err) if line["logger"] == "kit.access"]
 
-    client = app_on(tmp_path, LOG_LEVEL="DEBUG").test_client()
-    capsys.readouterr()
-    client.get("/sante")
-    [line] = [line for line in json_lines(capsys.readouterr().err) if line["logger"] == "kit.access"]
-    assert line["level"] == "DEBUG" and line["path"] == "/sante"
+    setup_logging("json", "DEBUG")  # as a process started with LOG_LEVEL=DEBUG
+    try:
+        capsys.readouterr()
+        client.get("/sante")
+        [line] = [line for line in json_lines(capsys.readouterr().err) if line["logger"] == "kit.access"]
+        assert line["level"] == "DEBUG" and line["path"] == "/sante"
+    finally:
+        setup_logging("json", "INFO")
 
 
 def test_an_unhandled_error_is_logged_with_its_traceback(tmp_path: Path,
@@ -112,8 +116,17 @@ def test_an_unhandled_error_is_logged_with_its_traceback(tmp_path: Path,
     assert [line["status"] for line in lines if line["logger"] == "kit.access"] == [500]
 
 
+@pytest.fixture
+def text_logs() -> Iterator[None]:
+    """The process's logs in text, as run.py at a terminal; back to JSON afterwards."""
+    setup_logging("text", "INFO")
+    yield
+    setup_logging("json", "INFO")
+
+
+@pytest.mark.usefixtures("text_logs")
 def test_text_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    client = app_on(tmp_path, LOG_FORMAT="text").test_client()
+    client = app_on(tmp_path).test_client()
     capsys.readouterr()
     client.get("/introuvable")
     err = capsys.readouterr().err
@@ -121,9 +134,18 @@ def test_text_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "INFO kit.access [" in err and "GET /introuvable 404 method=GET path=/introuvable status=404" in err
 
 
+@pytest.mark.usefixtures("text_logs")
+def test_another_app_does_not_change_the_process_logging(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    client = app_on(tmp_path, LOG_FORMAT="json", LOG_LEVEL="ERROR").test_client()
+    capsys.readouterr()
+    client.get("/introuvable")
+    err = capsys.readouterr().err
+    assert not json_lines(err) and "GET /introuvable 404" in err
+
+
 def test_one_handler_however_many_apps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     app_on(tmp_path)
-    client = app_on(tmp_path).test_client()  # a second app replaces the first one's handler
+    client = app_on(tmp_path).test_client()  # a second app keeps the process's one handler
     capsys.readouterr()
     client.get("/introuvable")
     assert len([line for line in json_lines(capsys.readouterr().err) if line["logger"] == "kit.access"]) == 1

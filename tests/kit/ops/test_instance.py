@@ -7,17 +7,17 @@ import stat
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
-from kit.config import _instance_secret
+from kit.ops.instance import make_secret
 
 
 def _read_secret(folder: Path, barrier: Barrier, results: multiprocessing.Queue) -> None:
     barrier.wait(timeout=30)
-    results.put(_instance_secret(folder))
+    results.put(make_secret(folder))
 
 
 def test_made_once_and_private(tmp_path: Path) -> None:
-    first = _instance_secret(tmp_path)
-    assert len(first) == 64 and _instance_secret(tmp_path) == first
+    first = make_secret(tmp_path)
+    assert len(first) == 64 and make_secret(tmp_path) == first
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
 
 
