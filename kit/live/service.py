@@ -54,6 +54,7 @@ def end(session: TrainingSession) -> None:
             question.closed_at = utcnow()
     session.status = SessionStatus.ENDED.value
     session.join_code = None
+    session.wifi_ssid = session.wifi_password = None  # the room's Wi-Fi is kept no longer than needed
     session.ended_at = utcnow()
     _bump(session)
 

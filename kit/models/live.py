@@ -55,6 +55,9 @@ class TrainingSession(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The room's Wi-Fi for the join slide's second QR code (kit/live/wifi.py): cleared when the session ends.
+    wifi_ssid: Mapped[str | None] = mapped_column(sa.String(64))
+    wifi_password: Mapped[str | None] = mapped_column(sa.String(63))
 
     group: Mapped[TrainingGroup] = relationship()
     animator: Mapped[User] = relationship()

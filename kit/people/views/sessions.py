@@ -21,6 +21,7 @@ from kit.live import service
 from kit.live.addresses import join_url, short_join_url
 from kit.live.errors import LiveError
 from kit.live.fanout import broadcast
+from kit.live.wifi import check_wifi, wifi_qr_svg
 from kit.models import Attendance, Participant, SessionStatus, TrainingSession
 from kit.people.access import own_group_or_404, own_session_or_404, owned_groups, require_animator_space
 
@@ -112,17 +113,61 @@ def correct_attendance(session_id: int) -> Response:
     return redirect(url_for("sessions.session", session_id=live.id) + "#presences")
 
 
+def _take_wifi(live: TrainingSession) -> bool:
+    """Keep the room's Wi-Fi typed in the form with the session; False (and a French message) if it is wrong."""
+    ssid = request.form.get("wifi_ssid", "").strip()
+    password = request.form.get("wifi_password", "")
+    errors = check_wifi(ssid, password)
+    if errors:
+        for message in errors.values():
+            flash(message, "error")
+        return False
+    live.wifi_ssid = ssid or None
+    live.wifi_password = (password or None) if ssid else None
+    return True
+
+
 @bp.post("/seances/<int:session_id>/demarrer")
 def start(session_id: int) -> Response:
-    """Open the session to the phones (it gets its join code)."""
+    """Open the session to the phones (it gets its join code), with the room's Wi-Fi if the animator gave it."""
     live = own_session_or_404(session_id)
+    if not _take_wifi(live):
+        db.session.rollback()
+        return redirect(url_for("sessions.session", session_id=live.id))
     try:
         service.start(live)
     except LiveError as error:
+        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("sessions.session", session_id=live.id))
+    db.session.commit()  # the Wi-Fi, when the session was already live
     broadcast(live, deck_for(live.revision))
     return redirect(url_for("sessions.projector", session_id=live.id))
+
+
+@bp.post("/seances/<int:session_id>/wifi")
+def set_wifi(session_id: int) -> Response:
+    """Give, change or remove the room's Wi-Fi of a live session (its QR code on the join slide)."""
+    live = own_session_or_404(session_id)
+    if live.status != SessionStatus.LIVE:
+        abort(400, "Le Wi-Fi de la salle se donne pour une séance en cours.")
+    if _take_wifi(live):
+        db.session.commit()
+        flash("Wi-Fi de la salle enregistré : rechargez la projection pour voir son QR code."
+              if live.wifi_ssid else "Wi-Fi de la salle retiré.", "success")
+    else:
+        db.session.rollback()
+    return redirect(url_for("sessions.session", session_id=live.id) + "#wifi")
+
+
+@bp.get("/seances/<int:session_id>/wifi.svg")
+def wifi_qr(session_id: int) -> Response:
+    """The QR code that joins the room's Wi-Fi (`WIFI:` format): for the animator's projector only."""
+    live = own_session_or_404(session_id)
+    if live.status != SessionStatus.LIVE or not live.wifi_ssid:
+        abort(404, "Aucun Wi-Fi de salle n'est donné pour cette séance.")
+    return Response(wifi_qr_svg(live.wifi_ssid, live.wifi_password), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
 
 
 @bp.post("/seances/<int:session_id>/terminer")

@@ -21,7 +21,7 @@ from flask import Flask
 
 from kit.badges.issuance import issue_animator_badge, issue_participant_badge, revoke
 from kit.extensions import db
-from kit.models import AnimatorRecord, BadgeAssertion, RecordKind, Role, TaskAttestation, User
+from kit.models import AnimatorRecord, BadgeAssertion, RecordKind, Role, TaskAttestation, TrainingSession, User
 from tests.conftest import dispose, make_app
 from tests.databases import Databases
 from tests.factories import login, make_group, make_user
@@ -117,6 +117,12 @@ def _revoke_owner_badge(ids: dict[str, Any]) -> None:
     revoke(db.session.scalar(sa.select(BadgeAssertion).where(BadgeAssertion.uid == ids["abadge"])), "test")
 
 
+def _give_wifi(ids: dict[str, Any]) -> None:
+    session = db.session.get(TrainingSession, ids["live"])
+    session.wifi_ssid, session.wifi_password = "Salle 2", "motdepasse"
+    db.session.commit()
+
+
 CASES = [
     # The animator's space.
     Case("animator.dashboard", "GET", "/animateur/", animator_space(200, others=200, coordinator=302)),
@@ -134,6 +140,9 @@ CASES = [
     Case("sessions.projector", "GET", "/animateur/seances/{live}/projection", animator_space(200)),
     Case("sessions.presenter", "GET", "/animateur/seances/{live}/presentateur", animator_space(200)),
     Case("sessions.qr_code", "GET", "/animateur/seances/{live}/qr.svg", animator_space(200)),
+    Case("sessions.set_wifi", "POST", "/animateur/seances/{live}/wifi", animator_space(302),
+         {"wifi_ssid": "Salle 3", "wifi_password": ""}),
+    Case("sessions.wifi_qr", "GET", "/animateur/seances/{live}/wifi.svg", animator_space(200), prepare=_give_wifi),
     Case("sessions.sheet", "GET", "/animateur/seances/{session}/fiche", animator_space(200)),
     Case("sessions.script", "GET", "/animateur/seances/{session}/trame", animator_space(200)),
     Case("sessions.correct_attendance", "POST", "/animateur/seances/{session}/presences", animator_space(302),
