@@ -31,6 +31,13 @@ def test_unaccented_keys_are_accepted() -> None:
     assert deck.slides[0].minutes == 5
 
 
+def test_slack_is_part_of_the_duration_but_of_no_slide() -> None:
+    text = module("durée: 5\n\n## A\n", "durée: 3\n\n## B\n", minutes=18).replace("durée: 18", "durée: 18\nmarge: 10")
+    deck = compile_deck(text)
+    assert (deck.meta.minutes, deck.meta.slack_minutes, deck.planned_minutes) == (18, 10, 8)
+    assert compile_deck(module("durée: 5\n\n## A\n")).meta.slack_minutes == 0  # no `marge`: none
+
+
 def test_slides_have_title_minutes_notes_and_style() -> None:
     deck = compile_deck(module(
         "durée: 3\nstyle: titre\n\n# Bienvenue\n\n::: notes\nDites bonjour.\nPrésentez-vous.\n:::\n",
