@@ -236,3 +236,9 @@ def test_the_three_outcomes_are_covered() -> None:
     assert "navigateur" in text[2] and "adresse" in text[2]
     assert "mots-clés" in text[3] or "mots clés" in text[3]
     assert "play store" in text[4] and "app store" in text[4] and "autorisation" in text[4]
+
+
+def test_every_table_header_has_text(deck: Deck) -> None:
+    # axe's empty-table-header: a screen reader announces each column by its header.
+    fragments = [deck.sheet_html] + [s.html + s.activity_html + s.notes_html for s in deck.slides]
+    assert [f for f in fragments if re.search(r"<th>\s*</th>", f)] == []
