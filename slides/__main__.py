@@ -23,8 +23,9 @@ def main(argv: list[str]) -> int:
             status = 1
             continue
         polls = sum(1 for q in deck.quizzes if q.is_poll)
+        slack = f" + {deck.meta.slack_minutes} min de marge" if deck.meta.slack_minutes else ""
         print(f"{name} : OK — {len(deck.slides)} diapos, {len(deck.quizzes) - polls} quiz, {polls} sondages, "
-              f"{len(deck.activities)} activités, {deck.planned_minutes} min")
+              f"{len(deck.activities)} activités, {deck.planned_minutes} min{slack}")
     return status
 
 

@@ -79,9 +79,11 @@ class _Compiler:
             self.fail(sheets[1].line if len(sheets) > 1 else meta_line,
                       "un module a exactement une fiche résumée « ::: fiche »")
         planned = sum(s.minutes for s in slides)
-        if meta.minutes and slides and planned != meta.minutes and len(slides) == len(sections) - len(sheets):
+        expected = meta.minutes - meta.slack_minutes
+        if meta.minutes and slides and planned != expected and len(slides) == len(sections) - len(sheets):
+            slack = f" avec « marge: {meta.slack_minutes} »" if meta.slack_minutes else ""
             self.fail(meta_line, f"les durées des diapos font {planned} min, mais l'en-tête annonce "
-                                 f"« durée: {meta.minutes} »")
+                                 f"« durée: {meta.minutes} »{slack} : il faut {expected} min de diapos")
         if self.errors:
             raise DeckError(self.errors)
         return Deck(self.source, meta, tuple(slides), sheet_html, tuple(sorted(self.images)))

@@ -12,7 +12,7 @@ from .model import Competence, ModuleMeta
 from .text import Line, fold
 
 COMPETENCE = re.compile(r"^(Pix|DigComp)\s+(\d+(?:\.\d+)*)\s*:\s*(\S.*)$", re.I)
-KNOWN_KEYS = ("titre", "numero", "duree", "objectifs", "competences")
+KNOWN_KEYS = ("titre", "numero", "duree", "marge", "objectifs", "competences")
 
 
 def split_front_matter(
@@ -57,7 +57,8 @@ def parse_meta(raw: dict[str, Any] | None, line: int, source: str, errors: list[
     data = {fold(str(key)): value for key, value in raw.items()}
     for key in raw:
         if fold(str(key)) not in KNOWN_KEYS:
-            fail(f"clé inconnue dans l'en-tête : « {key} » (attendu : titre, numéro, durée, objectifs, compétences)")
+            fail(f"clé inconnue dans l'en-tête : « {key} » (attendu : titre, numéro, durée, marge, objectifs, "
+                 "compétences)")
 
     title = data.get("titre")
     if not isinstance(title, str) or not title.strip():
@@ -71,6 +72,10 @@ def parse_meta(raw: dict[str, Any] | None, line: int, source: str, errors: list[
     if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
         fail("« durée » doit être un nombre entier de minutes, par exemple 210")
         minutes = 0
+    slack = data.get("marge", 0)
+    if not isinstance(slack, int) or isinstance(slack, bool) or slack < 0 or (minutes and slack >= minutes):
+        fail("« marge » doit être un nombre entier de minutes, plus petit que la durée, par exemple 10")
+        slack = 0
     objectives = _string_list(data.get("objectifs"), "objectifs", fail)
     competences = []
     for item in _string_list(data.get("competences"), "compétences", fail):
@@ -80,7 +85,7 @@ def parse_meta(raw: dict[str, Any] | None, line: int, source: str, errors: list[
             competences.append(Competence(framework, match.group(2), match.group(3).strip()))
         else:
             fail(f"compétence mal écrite : « {item} » (attendu : « Pix 1.1 : intitulé » ou « DigComp 1.1 : intitulé »)")
-    return ModuleMeta(title.strip(), number, minutes, tuple(objectives), tuple(competences))
+    return ModuleMeta(title.strip(), number, minutes, tuple(objectives), tuple(competences), slack)
 
 
 def _string_list(value: Any, name: str, fail: Any) -> list[str]:

@@ -38,6 +38,7 @@ class ModuleMeta:
     minutes: int
     objectives: tuple[str, ...]
     competences: tuple[Competence, ...]
+    slack_minutes: int = 0  # `marge`: minutes of `durée` left free of slides, for a late group
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Printing: each summary sheet fits one A4 page, each trame runs over several pages and lists every slide."""
+"""Printing: a summary sheet is one sheet of paper at 14 pt; a trame runs over several pages and lists every slide."""
 
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ from slides import compile_file
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MODULES = sorted(path.stem for path in (ROOT / "modules").glob("*.md"))
+# A4 pages of each summary sheet, as docs/authoring.md (part 5) says: two is one sheet printed on both sides.
+SHEET_PAGES = {"01-smartphone-wifi": 2, "02-naviguer-web": 2, "03-rechercher-information": 2,
+               "04-installer-applications": 2}
+FALC_POINTS = 14  # the smallest body text of a summary sheet, in print
 
 
 def poppler(tool: str) -> str:
@@ -71,14 +75,36 @@ def print_pdf(page: Page, url: str, pdf: Path) -> Path:
     return pdf
 
 
+def test_every_module_has_its_sheet_length() -> None:
+    assert sorted(SHEET_PAGES) == MODULES, "dites dans docs/authoring.md combien de pages fait la fiche du module"
+
+
 @pytest.mark.parametrize("slug", MODULES)
-def test_summary_sheet_prints_on_one_a4_page(page: Page, live_server: str, artifacts: Path, slug: str) -> None:
-    """The fiche résumée is handed out on a single sheet of paper."""
+def test_summary_sheet_prints_on_one_sheet_of_paper(page: Page, live_server: str, artifacts: Path, slug: str) -> None:
+    """The fiche résumée is handed out on a single sheet of paper: one A4 page, or both sides of it."""
     pdf = print_pdf(page, f"{live_server}/modules/{slug}/fiche", artifacts / f"fiche-{slug}.pdf")
     pages = pdf_pages(pdf)
     pngs = to_png(pdf)
     assert len(pngs) == pages
-    assert pages == 1, f"la fiche de {slug} fait {pages} pages A4 au lieu d'une (voir {pngs})"
+    expected = SHEET_PAGES.get(slug, 1)
+    assert pages == expected, f"la fiche de {slug} fait {pages} pages A4 au lieu de {expected} (voir {pngs})"
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_summary_sheet_body_text_is_14_pt_at_least(page: Page, live_server: str, slug: str) -> None:
+    """FALC: the text of the sheet, boxes and tables included, prints at 14 pt or more."""
+    response = page.goto(f"{live_server}/modules/{slug}/fiche")
+    assert response is not None and response.ok
+    page.emulate_media(media="print")
+    try:
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.sheet-body :is(p, li, td, th)')]
+            .filter(e => e.textContent.trim())
+            .map(e => [parseFloat(getComputedStyle(e).fontSize), e.textContent.trim().slice(0, 40)])""")
+    finally:
+        page.emulate_media(media="null")  # page.pdf() prints with the print style again
+    assert len(sizes) > 20
+    small = [(round(px * 72 / 96, 1), text) for px, text in sizes if px * 72 / 96 < FALC_POINTS - 0.01]
+    assert small == [], f"texte de moins de {FALC_POINTS} pt dans la fiche de {slug}"
 
 
 @pytest.mark.parametrize("slug", MODULES)

@@ -65,7 +65,7 @@ def test_sheet_and_trame(client: FlaskClient) -> None:
     assert 'class="paper sheet"' in sheet and "print.css" in sheet
     trame = client.get(f"/modules/{SLUG}/trame").get_data(as_text=True)
     assert trame.count('class="script-slide') >= 25
-    assert "0:00 → " in trame and "→ 3:30" in trame
+    assert "0:00 → " in trame and "→ 3:30" in trame and "Marge" in trame  # the slides end at 3:20
     assert "bonne réponse" in trame
 
 
@@ -93,7 +93,7 @@ def test_unknown_module_slide_or_page_is_a_french_404(client: FlaskClient, url: 
 
 def test_slide_404_says_how_many_slides_there_are(client: FlaskClient) -> None:
     page = html.unescape(client.get(f"/modules/{SLUG}/projection/999").get_data(as_text=True))
-    assert "Ce module a 45 diapos : la diapo 999 n'existe pas." in page
+    assert "Ce module a 50 diapos : la diapo 999 n'existe pas." in page
 
 
 def test_errors_answer_json_when_asked(client: FlaskClient) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from slides import DeckError, compile_deck
+from slides.__main__ import main
 
 from .helpers import module
 
@@ -29,6 +32,21 @@ def test_unaccented_keys_are_accepted() -> None:
     text = module("duree: 5 min\n\n## A\n", minutes=5).replace("numéro:", "numero:").replace("durée: 5", "duree: 5")
     deck = compile_deck(text)
     assert deck.slides[0].minutes == 5
+
+
+def test_slack_is_part_of_the_duration_but_of_no_slide() -> None:
+    text = module("durée: 5\n\n## A\n", "durée: 3\n\n## B\n", minutes=18).replace("durée: 18", "durée: 18\nmarge: 10")
+    deck = compile_deck(text)
+    assert (deck.meta.minutes, deck.meta.slack_minutes, deck.planned_minutes) == (18, 10, 8)
+    assert compile_deck(module("durée: 5\n\n## A\n")).meta.slack_minutes == 0  # no `marge`: none
+
+
+def test_the_command_line_check_shows_the_slack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "m.md"
+    path.write_text(module("durée: 5\n\n## A\n", minutes=15).replace("durée: 15", "durée: 15\nmarge: 10"),
+                    encoding="utf-8")
+    assert main([str(path)]) == 0
+    assert capsys.readouterr().out.endswith("1 diapos, 0 quiz, 0 sondages, 0 activités, 5 min + 10 min de marge\n")
 
 
 def test_slides_have_title_minutes_notes_and_style() -> None:

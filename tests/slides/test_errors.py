@@ -45,6 +45,9 @@ def test_yaml_error_points_at_its_line() -> None:
     ("durée: 2", "durée: deux", "durée"),
     ('  - "Pix 5.2 : Construire un environnement numérique"', "  - Pix sans code", "compétence mal écrite"),
     ("titre: Test", "titre: Test\ntitr: X", "clé inconnue"),
+    ("durée: 2", "durée: 2\nmarge: dix", "marge"),
+    ("durée: 2", "durée: 2\nmarge: -1", "marge"),
+    ("durée: 2", "durée: 2\nmarge: 2", "marge"),
 ])
 def test_front_matter_values_are_checked(old: str, new: str, fragment: str) -> None:
     text = module("durée: 2\n\n## A\n").replace(old, new, 1)
@@ -65,6 +68,12 @@ def test_bad_duration() -> None:
 def test_minutes_must_add_up() -> None:
     text = module("durée: 2\n\n## A\n", "durée: 3\n\n## B\n", minutes=10)
     assert any(e.startswith("modules/m.md:1: les durées des diapos font 5 min") for e in errors_of(text))
+
+
+def test_minutes_and_slack_must_add_up() -> None:
+    text = module("durée: 2\n\n## A\n", "durée: 3\n\n## B\n", minutes=10).replace("durée: 10", "durée: 10\nmarge: 4")
+    assert any(e.startswith("modules/m.md:1: les durées des diapos font 5 min") and "marge: 4" in e
+               and "il faut 6 min" in e for e in errors_of(text))
 
 
 def test_unknown_block() -> None:
