@@ -1,6 +1,6 @@
 """the room's Wi-Fi on a live session
 
-Revision ID: 0007
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-04 10:45:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None
