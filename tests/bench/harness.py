@@ -333,6 +333,7 @@ class Run:
     connection: Connection
     rows: list[Row]
     gc_pauses: list[float] = field(default_factory=list)  # seconds; the Kit server's log (kit/ops/collector.py)
+    stalls: list[tuple[float, str]] = field(default_factory=list)  # (seconds, where) after start-up (kit/ops/stalls.py)
 
 
 # --- one case on one server ----------------------------------------------------------------------------
@@ -495,6 +496,39 @@ def gc_pauses(log: Path) -> list[float]:
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 pauses.append(json.loads(line)["pause_ms"] / 1000)
     return pauses
+
+
+def hub_stalls(log: Path) -> list[tuple[float, str]]:
+    """The event-loop stalls that a Kit server logged after it began to listen, with the deepest frame of the
+    project's code in each stack (or the last frame when the stack shows none)."""
+    stalls: list[tuple[float, str]] = []
+    listening = False
+    for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
+        if '"kit.server"' in line and "l'écoute" in line:
+            listening = True
+        if not listening or '"kit.hub"' not in line:
+            continue
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            record = json.loads(line)
+            frames = [f.strip() for f in record.get("stack", "").splitlines() if f.strip().startswith("File ")]
+            ours = [f for f in frames if "/kit/" in f or "/run.py" in f]
+            where = (ours or frames or ["?"])[-1]
+            stalls.append((record["stall_ms"] / 1000, re.sub(r'File ".*?/((kit|site-packages)/[^"]+|run.py)"',
+                                                             r"\1", where)))
+    return stalls
+
+
+def stall_table(runs: list[Run]) -> str:
+    lines = ["| Cas | Arrêts de la boucle ≥ 50 ms | Plus long | Où (le plus fréquent) |", "|---|---|---|---|"]
+    for run in runs:
+        if run.connection.server != "Kit":
+            continue
+        lengths = [length for length, _where in run.stalls]
+        longest = f"{1000 * max(lengths):.0f} ms" if lengths else "–"
+        places = Counter(where for _length, where in run.stalls).most_common(2)
+        where = " ; ".join(f"`{w}` ×{n}" for w, n in places) or "–"
+        lines.append(f"| {run.connection.case} | {len(lengths)} | {longest} | {where} |")
+    return "\n".join(lines)
 
 
 def gc_table(runs: list[Run]) -> str:
