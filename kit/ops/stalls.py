@@ -74,19 +74,38 @@ def watch(threshold: float) -> Stalls:
 
 def _tick(stalls: Stalls) -> None:
     expected = time.perf_counter() + TICK
+    cpu, waited = time.thread_time(), _waited_for_core()
     while True:
         gevent.sleep(TICK)
         now = time.perf_counter()
         late = now - expected
         expected = now + TICK
+        cpu_before, waited_before = cpu, waited
+        cpu, waited = time.thread_time(), _waited_for_core()
         if late < stalls.threshold:
             stalls.stacks.clear()  # what the monitor saw belongs to a shorter stall
             continue
         stalls.lengths.append(late)
-        stack = stalls.stacks[-1] if stalls.stacks else ["(pile non saisie : arrêt plus court que l'échantillon)"]
+        stack = stalls.stacks[-1] if stalls.stacks else [NO_STACK]
         stalls.stacks.clear()
+        # Where the time went: this thread's own work (a render, the garbage collector), a wait in a C call
+        # (a disk sync, a lock), or the kernel giving the cores to other processes (a busy machine).
         log.warning("boucle d'événements bloquée %.0f ms : toutes les connexions ont attendu", 1000 * late,
-                    extra={"stall_ms": round(1000 * late, 1), "stack": "\n".join(stack)})
+                    extra={"stall_ms": round(1000 * late, 1), "cpu_ms": round(1000 * (cpu - cpu_before), 1),
+                           "waited_for_core_ms": round(1000 * (waited - waited_before), 1),
+                           "stack": "\n".join(stack)})
+
+
+NO_STACK = "(pile non saisie : le moniteur n'a pas pu tourner, ramasse-miettes ou machine occupée)"
+
+
+def _waited_for_core() -> float:
+    """Seconds this thread has waited for a core since it started (Linux's schedstat); 0 elsewhere."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as stats:
+            return int(stats.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _main_stack(report: list[str]) -> list[str]:

@@ -49,7 +49,7 @@ pytestmark = pytest.mark.bench
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SPREAD, BURST = 10.0, 1.0
-STALL_MS = 50  # every stall of the server's event loop this long, after start-up, misses the budget
+STALL_MS = 50  # a stall of the server's event loop this long, after start-up, misses the budget
 
 CASES = {
     "1000": dict(label="1 séance × 1 000", groups=1, size=1000, processes=4, phases=[
@@ -149,7 +149,8 @@ def test_live_sessions_budget(seeded_database: Path, tmp_path: Path) -> None:
         "### Connexions", connection_table(runs),
         "### Questions", phase_table(runs),
         "### Ramasse-miettes du serveur Kit (toute la durée du cas, connexions comprises)", gc_table(runs),
-        f"### Arrêts de la boucle d'événements du serveur Kit (≥ {STALL_MS} ms, après le démarrage)", stall_table(runs),
+        f"### Arrêts de la boucle d'événements du serveur Kit (≥ {STALL_MS} ms, après le démarrage)",
+        stall_table(runs, STALL_MS / 1000),
     ])
     print("\n\n" + measured + "\n")
     if set(names) == set(CASES) and reference:
@@ -157,6 +158,8 @@ def test_live_sessions_budget(seeded_database: Path, tmp_path: Path) -> None:
 
     misses = [f"{r.case}, {r.server}, {r.phase} : {m}" for run in runs for r in run.rows for m in r.misses()
               if r.server == "Kit"]
-    misses += [f"{run.connection.case}, Kit : boucle bloquée {1000 * length:.0f} ms ({where})"
-               for run in runs for length, where in run.stalls]
+    # A stall misses the budget when the server itself held the loop that long; the time it waited for a core
+    # while the machine's other processes had them is the machine's load (reported in the table).
+    misses += [f"{run.connection.case}, Kit : boucle bloquée {1000 * stall.seconds:.0f} ms ({stall.where})"
+               for run in runs for stall in run.stalls if stall.own * 1000 >= STALL_MS]
     assert not misses, f"budget (p99 ≤ {TARGET_MS:.0f} ms, aucune réponse perdue) manqué :\n" + "\n".join(misses)

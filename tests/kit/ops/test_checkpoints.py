@@ -30,11 +30,6 @@ def write(engine: sa.Engine, rows: int) -> None:
             connection.execute(sa.text("INSERT INTO answer (body) VALUES (:body)"), {"body": "x" * 3000})
 
 
-def wal_pages(engine: sa.Engine) -> int:
-    with engine.connect() as connection:
-        return int(connection.execute(sa.text("PRAGMA wal_checkpoint(NOOP)")).one()[1])
-
-
 def test_commits_no_longer_checkpoint_and_the_thread_does(engine: sa.Engine) -> None:
     checkpointer = checkpoints.start(engine, period=0.05)
     assert checkpointer is not None
@@ -43,13 +38,13 @@ def test_commits_no_longer_checkpoint_and_the_thread_does(engine: sa.Engine) -> 
             assert connection.execute(sa.text("PRAGMA wal_autocheckpoint")).scalar() == 0
         write(engine, 1500)  # past SQLite's 1,000 pages, where a commit would checkpoint by itself
         with engine.connect() as connection:
-            busy, frames, copied = connection.execute(sa.text("PRAGMA wal_checkpoint(NOOP)")).one()
+            _busy, frames, copied = connection.execute(sa.text("PRAGMA wal_checkpoint(NOOP)")).one()
         assert frames > 1000  # no commit checkpointed (each would have, past 1,000 pages)
         done = checkpointer.done
         gevent.sleep(0.3)
         assert checkpointer.done > done
         with engine.connect() as connection:
-            busy, frames, copied = connection.execute(sa.text("PRAGMA wal_checkpoint(NOOP)")).one()
+            _busy, frames, copied = connection.execute(sa.text("PRAGMA wal_checkpoint(NOOP)")).one()
         assert copied == frames  # everything written is in the database file
     finally:
         checkpointer.stop()

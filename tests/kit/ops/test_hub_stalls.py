@@ -20,18 +20,22 @@ from tests.livedriver import LiveAnimator
 from tests.servers import AppServer
 
 PHONES = ("Awa", "Bruno", "Chloé", "Dylan", "Emma", "Farid")
+STALL_MS = 100
 BLOCKING_SERVER = Path(__file__).with_name("blocking_server.py")
 
 
 def stalls_in(log: Path, offset: int) -> list[dict[str, Any]]:
-    """The stall records written to the server's JSON log after `offset` bytes."""
+    """The stalls of STALL_MS or more that the server's JSON log records after `offset` bytes."""
     found = []
     for line in log.read_bytes()[offset:].decode("utf-8", "replace").splitlines():
         try:
             record = json.loads(line)
         except ValueError:
             continue
-        if isinstance(record, dict) and record.get("logger") == "kit.hub":
+        # The time the server waited for a core while other processes had both is the machine's load, not a
+        # stall of the server's own making.
+        if (isinstance(record, dict) and record.get("logger") == "kit.hub"
+                and record["stall_ms"] - record.get("waited_for_core_ms", 0) >= STALL_MS):
             found.append(record)
     return found
 
@@ -61,7 +65,7 @@ def answer_round(server: AppServer) -> int:
 
 def serve(tmp_path: Path, databases: Databases, command: list[str] | None = None) -> AppServer:
     server = AppServer(demo_database(databases), free_port(), tmp_path / "server.log",
-                       env={"HUB_STALL_MS": "100", "LOG_FORMAT": "json"})
+                       env={"HUB_STALL_MS": str(STALL_MS), "LOG_FORMAT": "json"})
     if command:
         server.command = command
     return server.start()
@@ -85,6 +89,5 @@ def test_the_guard_catches_a_blocking_call_on_the_answer_path(tmp_path: Path, da
         server.stop()
     stalls = stalls_in(server.log, offset)
     assert len(stalls) >= len(PHONES), f"{len(stalls)} arrêts signalés pour {2 * len(PHONES)} réponses bloquantes"
-    assert all(s["stall_ms"] >= 100 for s in stalls)
     assert any("slow_submit_answer" in s.get("stack", "") for s in stalls), stalls[0]
 
