@@ -520,7 +520,7 @@ def hub_stalls(log: Path) -> list[Stall]:
     for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
         if '"kit.server"' in line and "l'écoute" in line:
             listening = True
-        if not listening or '"kit.hub"' not in line:
+        if not listening or '"kit.hub"' not in line or '"blocked": true' not in line:
             continue
         with contextlib.suppress(ValueError, KeyError, TypeError):
             record = json.loads(line)

@@ -34,7 +34,7 @@ def stalls_in(log: Path, offset: int) -> list[dict[str, Any]]:
             continue
         # The time the server waited for a core while other processes had both is the machine's load, not a
         # stall of the server's own making.
-        if (isinstance(record, dict) and record.get("logger") == "kit.hub"
+        if (isinstance(record, dict) and record.get("logger") == "kit.hub" and record.get("blocked")
                 and record["stall_ms"] - record.get("waited_for_core_ms", 0) >= STALL_MS):
             found.append(record)
     return found

@@ -40,9 +40,19 @@ def test_a_loop_that_yields_is_not_a_stall(watch: stalls.Stalls) -> None:
     assert watch.lengths == []
 
 
+def test_a_busy_loop_of_short_tasks_is_a_delay_not_a_stall(watch: stalls.Stalls) -> None:
+    def short_task() -> None:
+        hold_the_loop(0.003)
+
+    gevent.joinall([gevent.spawn(short_task) for _ in range(60)])  # 180 ms of work, each task yielding
+    gevent.sleep(0.05)
+    assert watch.lengths == [] and watch.busy, (watch.lengths, watch.busy)
+
+
 def test_stopping_ends_the_monitor_thread(watch: stalls.Stalls) -> None:
     watch.stop()
     assert gevent.get_hub().periodic_monitoring_thread is None
+    assert watch.ticker is not None and watch.ticker.dead
     gevent.spawn(hold_the_loop, 0.2).join()
     gevent.sleep(0.05)
     assert watch.lengths == []
