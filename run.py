@@ -31,9 +31,9 @@ from gevent.pywsgi import WSGIServer
 from geventwebsocket.handler import WebSocketHandler
 
 from kit import create_app
-from kit.extensions import socketio
+from kit.extensions import db, socketio
 from kit.live import presence
-from kit.ops import collector
+from kit.ops import checkpoints, collector, stalls, warmup
 from kit.ops.instance import prepare_instance
 from kit.ops.network import lan_addresses
 
@@ -155,10 +155,20 @@ def _in_app(step: Any, what: str) -> int:
 
 
 def prepare_process() -> None:
-    """Once the app is built, before serving: the garbage collector set for many live connections."""
+    """Once the app is built, before serving: nothing left that would hold the event loop later.
+
+    The decks and templates compiled, SQLite's checkpoints given to a native thread, the garbage
+    collector set for many live connections, then the loop watched for stalls.
+    """
+    done = warmup.warm(app)
+    log.info("modules et gabarits compilés avant d'écouter", extra=done)
+    with app.app_context():
+        checkpoints.start(db.engine, app.config["SQLITE_CHECKPOINT_SECONDS"])
     collector.watch(app.config["GC_SLOW_PAUSE_MS"] / 1000)
     if app.config["GC_TUNING"]:
         collector.settle()
+    if app.config["HUB_STALL_MS"] > 0:
+        stalls.watch(app.config["HUB_STALL_MS"] / 1000)
 
 
 def serve(host: str, port: int, timeout: float) -> int:

@@ -74,6 +74,11 @@ class Config:
     # (kit/ops/collector.py). "false" keeps Python's defaults, to compare.
     GC_TUNING: bool = True
     GC_SLOW_PAUSE_MS: float = 50  # longer pauses are logged
+    # Stalls of the event loop longer than this are logged with their stack (kit/ops/stalls.py); 0: not watched.
+    HUB_STALL_MS: float = 100
+    # SQLite: seconds between the WAL checkpoints that a native thread does for the server process
+    # (kit/ops/checkpoints.py); 0 leaves them to SQLite, inside the commits, where they hold the event loop.
+    SQLITE_CHECKPOINT_SECONDS: float = 1.0
 
 
 # The settings read from the environment, by variable name (the same as the setting, but DATABASE_URL).
@@ -84,7 +89,9 @@ ENVIRONMENT: dict[str, str] = {
                                "LIVE_REFRESH_SECONDS", "LIVE_LARGE_ROOM", "IMAGE_MAX_BYTES", "PUBLIC_BASE_URL",
                                "BADGES_ALLOW_LOOPBACK", "BADGE_ISSUER_NAME", "BADGE_ISSUER_EMAIL",
                                "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "LOG_FORMAT",
-                               "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "SECRET_KEY")},
+                               "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS",
+                               "SQLITE_CHECKPOINT_SECONDS",
+                               "SECRET_KEY")},
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +45,29 @@ compress = Compress()
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+@dataclass
+class SqliteSettings:
+    """What each new SQLite connection of this process is set to."""
+
+    # Pages of WAL after which a commit checkpoints by itself; 0 in a serving process, where a native
+    # thread checkpoints instead (kit/ops/checkpoints.py).
+    autocheckpoint: int = 1000
+
+
+sqlite_settings = SqliteSettings()
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     # WAL lets phones' answers be written while pages read; NORMAL sync is safe in WAL
-    # (a power cut may lose the last commits, never corrupt the file).
+    # (a power cut may lose the last commits, never corrupt the file), and a commit then never fsyncs.
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={int(sqlite_settings.autocheckpoint)}")
+    # Once checkpointed, the WAL file is cut back to this size instead of keeping its largest.
+    cursor.execute("PRAGMA journal_size_limit=67108864")
     cursor.close()
 
 

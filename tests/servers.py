@@ -26,6 +26,8 @@ class AppServer:
     port: int
     log: Path
     env: dict[str, str] = field(default_factory=dict)
+    # What starts it: run.py by default; a test may start run.py through a script of its own.
+    command: list[str] = field(default_factory=lambda: [sys.executable, "run.py"])
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -42,7 +44,7 @@ class AppServer:
             env.setdefault("SOCKETIO_MESSAGE_QUEUE", MESSAGE_QUEUE)
         env.pop("FLASK_APP", None)
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env, stdout=log,
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log,
                                             stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -333,6 +333,7 @@ class Run:
     connection: Connection
     rows: list[Row]
     gc_pauses: list[float] = field(default_factory=list)  # seconds; the Kit server's log (kit/ops/collector.py)
+    stalls: list[Stall] = field(default_factory=list)  # after start-up (kit/ops/stalls.py)
 
 
 # --- one case on one server ----------------------------------------------------------------------------
@@ -495,6 +496,56 @@ def gc_pauses(log: Path) -> list[float]:
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 pauses.append(json.loads(line)["pause_ms"] / 1000)
     return pauses
+
+
+@dataclass
+class Stall:
+    """One stall of a Kit server's event loop, as kit/ops/stalls.py logged it."""
+
+    seconds: float
+    waited_for_core: float  # of which the process waited for a core: the machine's load, not the server's work
+    where: str
+
+    @property
+    def own(self) -> float:
+        """What the server's own process held the loop for."""
+        return self.seconds - self.waited_for_core
+
+
+def hub_stalls(log: Path) -> list[Stall]:
+    """The event-loop stalls that a Kit server logged after it began to listen, with the deepest frame of the
+    project's code in each stack (or the last frame when the stack shows none)."""
+    stalls: list[Stall] = []
+    listening = False
+    for line in log.read_text(errors="replace").splitlines() if log.exists() else []:
+        if '"kit.server"' in line and "l'écoute" in line:
+            listening = True
+        if not listening or '"kit.hub"' not in line or '"blocked": true' not in line:
+            continue
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            record = json.loads(line)
+            frames = [f.strip() for f in record.get("stack", "").splitlines() if f.strip().startswith("File ")]
+            ours = [f for f in frames if "/kit/" in f or "/run.py" in f]
+            where = re.sub(r'File ".*?/((kit|site-packages)/[^"]+|run.py)"', r"\1", (ours or frames or ["?"])[-1])
+            stalls.append(Stall(record["stall_ms"] / 1000, record.get("waited_for_core_ms", 0) / 1000, where))
+    return stalls
+
+
+def stall_table(runs: list[Run], threshold: float) -> str:
+    lines = [f"| Cas | Arrêts ≥ {1000 * threshold:.0f} ms | dont tenus par le serveur lui-même "
+             "| Plus long (dont attente d'un cœur) | Où (le plus fréquent, arrêts tenus par le serveur) |",
+             "|---|---|---|---|---|"]
+    for run in runs:
+        if run.connection.server != "Kit":
+            continue
+        own = [stall for stall in run.stalls if stall.own >= threshold]
+        longest = max(run.stalls, key=lambda stall: stall.seconds, default=None)
+        longest_text = (f"{1000 * longest.seconds:.0f} ms ({1000 * longest.waited_for_core:.0f} ms)"
+                        if longest else "–")
+        places = Counter(stall.where for stall in own).most_common(2)
+        where = " ; ".join(f"`{w}` ×{n}" for w, n in places) or "–"
+        lines.append(f"| {run.connection.case} | {len(run.stalls)} | {len(own)} | {longest_text} | {where} |")
+    return "\n".join(lines)
 
 
 def gc_table(runs: list[Run]) -> str:
