@@ -32,7 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_logging(app)  # first, so that what the rest logs is in LOG_FORMAT too
     if not app.config["SECRET_KEY"]:
-        app.logger.warning("pas encore de clé secrète : lancez `flask --app kit setup` (ou `python run.py`)")
+        # INFO: run.py makes it just after building the app; `flask setup` does it for the CLI.
+        app.logger.info("pas encore de clé secrète : elle est créée au premier lancement de `python run.py` "
+                        "ou par `flask --app kit setup`")
 
     from kit.extensions import init_extensions
 
