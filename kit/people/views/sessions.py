@@ -220,7 +220,8 @@ def sheet(session_id: int) -> str:
     """The summary sheet of the module revision this session uses (not necessarily the published one)."""
     live = own_session_or_404(session_id)
     deck = deck_for(live.revision)
-    return render_template("decks/sheet.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck))
+    return render_template("decks/sheet.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck),
+                           back_url=url_for("sessions.session", session_id=live.id))
 
 
 @bp.get("/seances/<int:session_id>/trame")
@@ -228,7 +229,8 @@ def script(session_id: int) -> str:
     """The trame of the module revision this session uses."""
     live = own_session_or_404(session_id)
     deck = deck_for(live.revision)
-    return render_template("decks/script.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck))
+    return render_template("decks/script.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck),
+                           back_url=url_for("sessions.session", session_id=live.id))
 
 
 @bp.get("/seances/<int:session_id>/qr.svg")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from kit.extensions import db
 from kit.models import ModuleRevision
@@ -106,3 +107,19 @@ def test_the_seance_page_warns_when_phones_cannot_reach_the_server(listening_on_
 def test_no_warning_when_phones_can_reach_it(listening_on_loopback: Flask, settings: dict[str, str]) -> None:
     listening_on_loopback.config.update(settings)
     assert "ne pourront pas ouvrir" not in session_page(listening_on_loopback)
+
+
+def test_the_favicon_is_served(client: FlaskClient) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00" and response.cache_control.max_age == 7 * 24 * 3600
+
+
+def test_a_seance_sheet_leads_back_to_the_seance(app: Flask) -> None:
+    with app.app_context():
+        session_id = make_session(make_group(make_user())).id
+    client = app.test_client()
+    login(client)
+    for page in ("fiche", "trame"):
+        html = client.get(f"/animateur/seances/{session_id}/{page}").get_data(as_text=True)
+        assert f'href="/animateur/seances/{session_id}">Retour à la séance' in html, page
