@@ -33,9 +33,10 @@ from geventwebsocket.handler import WebSocketHandler
 from kit import create_app
 from kit.extensions import db, socketio
 from kit.live import presence
-from kit.ops import checkpoints, collector, stalls, warmup
+from kit.ops import checkpoints, collector, schema, stalls, warmup
+from kit.ops.banner import banner
 from kit.ops.instance import prepare_instance
-from kit.ops.network import lan_addresses
+from kit.ops.network import is_loopback, lan_addresses
 
 app = create_app()  # importing starts no server: gunicorn imports `run:app`
 # The first start makes the instance's secret and badge key (once; `flask setup` does it too).
@@ -160,6 +161,8 @@ def prepare_process() -> None:
     The decks and templates compiled, SQLite's checkpoints given to a native thread, the garbage
     collector set for many live connections, then the loop watched for stalls.
     """
+    if app.config["AUTO_MIGRATE"]:
+        schema.bring_up_to_date(app)
     done = warmup.warm(app)
     log.info("modules et gabarits compilés avant d'écouter", extra=done)
     with app.app_context():
@@ -185,6 +188,8 @@ def serve(host: str, port: int, timeout: float) -> int:
               "Le port est peut-être déjà pris : choisissez-en un autre avec PORT.", file=sys.stderr, flush=True)
         return 1
     server = Server(listener, app)
+    # The séance page warns when phones could not reach this address (kit/live/addresses.py).
+    app.config["LISTEN_HOST"] = host
     prepare_process()
     stop = Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -200,11 +205,9 @@ def serve(host: str, port: int, timeout: float) -> int:
 
 
 def print_addresses(host: str, port: int) -> None:
-    """Where to open the Kit, for the animator at the terminal."""
-    print(f"Kit Animateur : http://localhost:{port}", flush=True)
-    if host in ("0.0.0.0", "::"):
-        for address in lan_addresses():
-            print(f"Sur le réseau local : http://{address}:{port}", flush=True)
+    """Where to open the Kit, for the animator at the terminal (kit/ops/banner.py)."""
+    lan = lan_addresses() if host in ("0.0.0.0", "::") or is_loopback(host) else [host]
+    print(banner(host, port, lan, sys.stdout.isatty()), flush=True)
 
 
 if __name__ == "__main__":

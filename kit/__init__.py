@@ -32,7 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_logging(app)  # first, so that what the rest logs is in LOG_FORMAT too
     if not app.config["SECRET_KEY"]:
-        app.logger.warning("pas encore de clé secrète : lancez `flask --app kit setup` (ou `python run.py`)")
+        # INFO: run.py makes it just after building the app; `flask setup` does it for the CLI.
+        app.logger.info("pas encore de clé secrète : elle est créée au premier lancement de `python run.py` "
+                        "ou par `flask --app kit setup`")
 
     from kit.extensions import init_extensions
 
@@ -58,11 +60,11 @@ def _register_pages(app: Flask) -> None:
     from kit.badges.views import progress, public
     from kit.content.views import catalogue, decks, editor, media, uploads, versions
     from kit.live.views import join
-    from kit.ops.views import health
+    from kit.ops.views import favicon, health
     from kit.people.views import admin, animator, auth, sessions
     from kit.reports.views import coordinator, monthly
 
     pages = (catalogue, decks, editor, versions, uploads, media, join, auth, admin, animator, sessions, progress,
-             public, coordinator, monthly, health)
+             public, coordinator, monthly, health, favicon)
     for module in pages:
         app.register_blueprint(module.bp)

@@ -66,9 +66,10 @@ class Config:
     # How many reverse proxies (nginx) stand in front of the app: their X-Forwarded-For/-Proto/-Host are
     # then believed, so that rate limits count each phone's own address. 0 (a laptop): believe none.
     TRUSTED_PROXIES: int = 0
-    # Logs on stderr (kit/ops/logs.py, docs/operations.md): "json", one object per line for a log collector,
-    # or "text" for a person at a terminal; and the lowest level written (DEBUG, INFO, WARNING, ERROR).
-    LOG_FORMAT: str = "json"
+    # Logs on stderr (kit/ops/logs.py, docs/operations.md): "json", one object per line for a log collector;
+    # "text", every line readable; "human", short French lines for the animator; "auto": human at a terminal,
+    # json otherwise. And the lowest level written (DEBUG, INFO, WARNING, ERROR).
+    LOG_FORMAT: str = "auto"
     LOG_LEVEL: str = "INFO"
     # The server process's garbage collector: start-up objects frozen, fewer young collections
     # (kit/ops/collector.py). "false" keeps Python's defaults, to compare.
@@ -76,6 +77,9 @@ class Config:
     GC_SLOW_PAUSE_MS: float = 50  # longer pauses are logged
     # Stalls of the event loop longer than this are logged with their stack (kit/ops/stalls.py); 0: not watched.
     HUB_STALL_MS: float = 100
+    # At start, the server applies the migrations the database lacks and imports new shipped modules
+    # (kit/ops/schema.py). "false" for an operator who migrates by hand (`flask --app kit setup`).
+    AUTO_MIGRATE: bool = True
     # SQLite: seconds between the WAL checkpoints that a native thread does for the server process
     # (kit/ops/checkpoints.py); 0 leaves them to SQLite, inside the commits, where they hold the event loop.
     SQLITE_CHECKPOINT_SECONDS: float = 1.0
@@ -89,7 +93,7 @@ ENVIRONMENT: dict[str, str] = {
                                "LIVE_REFRESH_SECONDS", "LIVE_LARGE_ROOM", "IMAGE_MAX_BYTES", "PUBLIC_BASE_URL",
                                "BADGES_ALLOW_LOOPBACK", "BADGE_ISSUER_NAME", "BADGE_ISSUER_EMAIL",
                                "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "LOG_FORMAT",
-                               "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS",
+                               "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS", "AUTO_MIGRATE",
                                "SQLITE_CHECKPOINT_SECONDS",
                                "SECRET_KEY")},
 }

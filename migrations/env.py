@@ -11,7 +11,12 @@ config = context.config
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
 # Keep the loggers that exist (the app's, kit.gc…): by default fileConfig disables every one it does not name.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Not when the app has set up the process's logging already (run.py migrates at start, the CLI builds an app
+# first): fileConfig would replace its handler, and the server's log would lose its format.
+from kit.ops.logs import logging_is_set_up  # noqa: E402
+
+if not logging_is_set_up():
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 
 from kit.models import TrainingSession
-from kit.ops.network import lan_addresses
+from kit.ops.network import is_loopback, lan_addresses
 
 
 def short_join_url() -> str:
@@ -32,3 +32,19 @@ def join_base_url() -> str:
     port = f":{host.port}" if host.port else ""
     return f"http://{addresses[0]}{port}" if addresses else request.host_url.rstrip("/")
 
+
+
+def unreachable_warning() -> str | None:
+    """Why phones could not open the join address, with the fix, in plain French; None when they can.
+
+    Only run.py knows where it listens (LISTEN_HOST). Behind a proxy (JOIN_BASE_URL set), listening on the
+    loopback is the point: no warning then.
+    """
+    listening = current_app.config.get("LISTEN_HOST")
+    if not is_loopback(listening) or current_app.config.get("JOIN_BASE_URL"):
+        return None
+    if is_loopback(urlsplit(join_base_url()).hostname):
+        return None  # no network at all: the address shown is this computer's own
+    return (f"Les téléphones ne pourront pas ouvrir {short_join_url()} : le Kit n'écoute que sur cet ordinateur "
+            f"(HOST={listening}). Arrêtez-le (Ctrl+C dans sa fenêtre) et relancez-le sans HOST, "
+            "ou avec HOST=0.0.0.0.")

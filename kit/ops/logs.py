@@ -1,4 +1,5 @@
-"""Logs on stderr: one JSON object per line (LOG_FORMAT=json, the default) or plain text.
+"""Logs on stderr: one JSON object per line (LOG_FORMAT=json), plain text (text), or short French lines for a
+person at a terminal (human). The default, `auto`, is `human` when stderr is a terminal and `json` otherwise.
 
 A line has `time` (ISO 8601, UTC), `level`, `logger`, `message` and `pid`; an exception adds its
 traceback as `exception`; an HTTP request adds `method`, `path`, `status`, `duration_ms` and
@@ -64,6 +65,33 @@ class TextFormatter(logging.Formatter):
         return first + " " + " ".join(f"{key}={value}" for key, value in fields.items()) + newline + rest
 
 
+HUMAN_PREFIXES = {logging.WARNING: "Attention : ", logging.ERROR: "Erreur : ", logging.CRITICAL: "Erreur : "}
+
+
+class HumanFormatter(logging.Formatter):
+    """Short lines for the animator at a terminal: the time and the message, « Attention » or « Erreur » first."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(message)s", datefmt="%H:%M:%S")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        record.message = HUMAN_PREFIXES.get(record.levelno, "") + record.message
+        return super().formatMessage(record)
+
+
+class OperatorsOnly(logging.Filter):
+    """At a terminal, the lines meant for operators (each request, pauses, stalls) stay out below ERROR.
+
+    A non-developer who starts the Kit read « WARNING … pause du ramasse-miettes : 159 ms » as a fault;
+    LOG_FORMAT=text or json shows everything.
+    """
+
+    TECHNICAL = ("kit.access", "kit.gc", "kit.hub", "kit.sqlite", "alembic", "gevent", "geventwebsocket")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR or not record.name.startswith(self.TECHNICAL)
+
+
 def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
     """The fields given to a log call with `extra=`."""
     return {key: value for key, value in vars(record).items()
@@ -88,11 +116,28 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+def chosen_format(log_format: str | None = None) -> str:
+    """`json`, `text` or `human`: LOG_FORMAT, where `auto` (the default) is `human` at a terminal, else `json`."""
+    chosen = (log_format or os.environ.get("LOG_FORMAT") or "auto").strip().lower()
+    if chosen == "auto":
+        return "human" if _is_terminal(sys.stderr) else "json"
+    return chosen if chosen in ("json", "text", "human") else "json"
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # replaced by a test runner, or closed
+        return False
+
+
 def make_handler(log_format: str | None = None) -> logging.Handler:
-    """A stderr handler in LOG_FORMAT (`json` or `text`); also used by deploy/gunicorn.conf.py."""
-    chosen = (log_format or os.environ.get("LOG_FORMAT") or "json").strip().lower()
+    """A stderr handler in LOG_FORMAT (chosen_format); also used by deploy/gunicorn.conf.py."""
+    chosen = chosen_format(log_format)
     handler = StderrHandler()
-    handler.setFormatter(TextFormatter() if chosen == "text" else JsonFormatter())
+    handler.setFormatter({"text": TextFormatter, "human": HumanFormatter}.get(chosen, JsonFormatter)())
+    if chosen == "human":
+        handler.addFilter(OperatorsOnly())
     return handler
 
 

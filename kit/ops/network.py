@@ -22,3 +22,15 @@ def lan_addresses() -> list[str]:
             if address.family == socket.AF_INET and not ipaddress.ip_address(address.address).is_loopback:
                 found.append(address.address)
     return sorted(set(found))
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether `host` is only reachable from this computer (127.0.0.1, ::1, localhost)."""
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -18,7 +18,7 @@ from kit.content.library import Module, deck_for, published_module, published_mo
 from kit.extensions import db
 from kit.forms import Form
 from kit.live import service
-from kit.live.addresses import join_url, short_join_url
+from kit.live.addresses import join_url, short_join_url, unreachable_warning
 from kit.live.errors import LiveError
 from kit.live.fanout import broadcast
 from kit.live.wifi import check_wifi, wifi_qr_svg
@@ -70,7 +70,8 @@ def session(session_id: int) -> str:
     live = own_session_or_404(session_id)
     deck = deck_for(live.revision)
     return render_template("animator/session.html", session=live, deck=deck, join_url=join_url(live),
-                           attendance=attendance_of(live), attendance_form=AttendanceForm())
+                           attendance=attendance_of(live), attendance_form=AttendanceForm(),
+                           unreachable=unreachable_warning() if live.status != SessionStatus.ENDED else None)
 
 
 class AttendanceForm(Form):
@@ -219,7 +220,8 @@ def sheet(session_id: int) -> str:
     """The summary sheet of the module revision this session uses (not necessarily the published one)."""
     live = own_session_or_404(session_id)
     deck = deck_for(live.revision)
-    return render_template("decks/sheet.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck))
+    return render_template("decks/sheet.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck),
+                           back_url=url_for("sessions.session", session_id=live.id))
 
 
 @bp.get("/seances/<int:session_id>/trame")
@@ -227,7 +229,8 @@ def script(session_id: int) -> str:
     """The trame of the module revision this session uses."""
     live = own_session_or_404(session_id)
     deck = deck_for(live.revision)
-    return render_template("decks/script.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck))
+    return render_template("decks/script.html", deck=deck, module=Module(live.module_slug, live.revision_id, deck),
+                           back_url=url_for("sessions.session", session_id=live.id))
 
 
 @bp.get("/seances/<int:session_id>/qr.svg")
