@@ -60,8 +60,8 @@ class _Compiler:
 
     def compile(self, text: str) -> Deck:
         lines = [Line(i, t) for i, t in enumerate(text.replace("\r\n", "\n").lstrip("\ufeff").split("\n"), 1)]
-        raw, meta_line, body = split_front_matter(lines, self.source, self.errors)
-        meta = parse_meta(raw, meta_line, self.source, self.errors)
+        raw, meta_line, body, lines_of = split_front_matter(lines, self.source, self.errors)
+        meta = parse_meta(raw, meta_line, self.source, self.errors, lines_of)
         sections = split_sections(body, self.source, self.errors)
         slides: list[Slide] = []
         sheet_html = ""

@@ -39,20 +39,27 @@ def test_yaml_error_points_at_its_line() -> None:
     assert line_of(text, "objectifs") <= line <= line_of(text, "compétences") + 2
 
 
-@pytest.mark.parametrize(("old", "new", "fragment"), [
-    ("titre: Test", "titre: ''", "titre"),
-    ("numéro: 1", "numéro: un", "numéro"),
-    ("durée: 2", "durée: deux", "durée"),
-    ('  - "Pix 5.2 : Construire un environnement numérique"', "  - Pix sans code", "compétence mal écrite"),
-    ("titre: Test", "titre: Test\ntitr: X", "clé inconnue"),
-    ("durée: 2", "durée: 2\nmarge: dix", "marge"),
-    ("durée: 2", "durée: 2\nmarge: -1", "marge"),
-    ("durée: 2", "durée: 2\nmarge: 2", "marge"),
+@pytest.mark.parametrize(("old", "new", "fragment", "needle"), [
+    ("titre: Test", "titre: ''", "titre", "titre: ''"),
+    ("numéro: 1", "numéro: un", "numéro", "numéro: un"),
+    ("durée: 2", "durée: deux", "durée", "durée: deux"),
+    ('  - "Pix 5.2 : Construire un environnement numérique"', "  - Pix sans code", "compétence mal écrite",
+     "compétences:"),
+    ("titre: Test", "titre: Test\ntitr: X", "clé inconnue", "titr: X"),
+    ("durée: 2", "durée: 2\nmarge: dix", "marge", "marge: dix"),
+    ("durée: 2", "durée: 2\nmarge: -1", "marge", "marge: -1"),
+    ("durée: 2", "durée: 2\nmarge: 2", "marge", "marge: 2"),
 ])
-def test_front_matter_values_are_checked(old: str, new: str, fragment: str) -> None:
+def test_front_matter_values_are_checked_at_their_line(old: str, new: str, fragment: str, needle: str) -> None:
+    """An error in the header is reported at its key's line, not at the header's first line."""
     text = module("durée: 2\n\n## A\n").replace(old, new, 1)
-    errors = errors_of(text)
-    assert any(e.startswith("modules/m.md:1: ") and fragment in e for e in errors), errors
+    assert_error(text, needle, fragment)
+
+
+def test_a_missing_key_is_reported_at_the_header() -> None:
+    text = module("durée: 2\n\n## A\n")
+    text = "\n".join(line for line in text.split("\n") if not line.startswith("numéro:"))
+    assert any(e.startswith("modules/m.md:1: ") and "numéro" in e for e in errors_of(text))
 
 
 def test_slide_without_duration() -> None:
