@@ -51,7 +51,9 @@ def dashboard() -> str:
         sa.select(TrainingSession).where(TrainingSession.group_id.in_([g.id for g in groups]))
         .order_by(TrainingSession.day.desc(), TrainingSession.id.desc())))
     titles = {m.slug: m.deck.meta.title for m in published_modules()}
-    return render_template("animator/dashboard.html", groups=groups, sessions=sessions, titles=titles)
+    # An admin sees every group and session (kit/people/access.py): not « mes » séances then.
+    return render_template("animator/dashboard.html", groups=groups, sessions=sessions, titles=titles,
+                           everyone=current_user.role == Role.ADMIN)
 
 
 @bp.route("/groupes/nouveau", methods=["GET", "POST"])
