@@ -16,21 +16,8 @@ from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase
 
-
-class Base(DeclarativeBase):
-    """Base of the typed SQLAlchemy 2.0 models."""
-
-    # Named constraints, so that migrations can alter them on SQLite and PostgreSQL alike.
-    metadata = sa.MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
+from kit.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

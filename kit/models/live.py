@@ -12,8 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kit.extensions import db
-from kit.models.base import utcnow
+from kit.models.base import Base, utcnow
 from kit.models.content import ModuleRevision
 from kit.models.people import Participant, TrainingGroup, User
 
@@ -34,7 +33,7 @@ class QuestionState(enum.StrEnum):
     REVEALED = "revealed"
 
 
-class TrainingSession(db.Model):
+class TrainingSession(Base):
     """One half-day of a group, pinned to the module revision it started with."""
 
     __tablename__ = "training_session"
@@ -64,7 +63,7 @@ class TrainingSession(db.Model):
     revision: Mapped[ModuleRevision] = relationship()
 
 
-class SessionQuestion(db.Model):
+class SessionQuestion(Base):
     """The state of one question of the module within one session."""
 
     __tablename__ = "session_question"
@@ -78,7 +77,7 @@ class SessionQuestion(db.Model):
     revealed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class Answer(db.Model):
+class Answer(Base):
     """A participant's answer to a question of a session; one per participant and question."""
 
     __tablename__ = "answer"
@@ -95,7 +94,7 @@ class Answer(db.Model):
     participant: Mapped[Participant] = relationship()
 
 
-class Attendance(db.Model):
+class Attendance(Base):
     """A participant at a session: recorded when they join, correctable by the animator."""
 
     __tablename__ = "attendance"
@@ -111,7 +110,7 @@ class Attendance(db.Model):
     participant: Mapped[Participant] = relationship()
 
 
-class Worker(db.Model):
+class Worker(Base):
     """A server process, with a heartbeat: presence rows of a dead process are ignored."""
 
     __tablename__ = "worker"
@@ -120,7 +119,7 @@ class Worker(db.Model):
     seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
 
 
-class Presence(db.Model):
+class Presence(Base):
     """One open Socket.IO connection of a participant to a session."""
 
     __tablename__ = "presence"

@@ -148,5 +148,5 @@ def test_a_participant_history_counts_quizzes_asked_and_answered_right(app: Flas
         assert history.modules_attended == {1}
         assert (history.quiz_asked, history.quiz_correct) == (3, 1)
         assert participant_history(bruno.id).quiz_correct == 0
-        assert SessionQuestion.query.count() == 4
+        assert db.session.query(SessionQuestion).count() == 4
         assert date.today() == session.day
