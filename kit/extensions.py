@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Request, Response, abort
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -84,10 +84,10 @@ class CookieSessionInterface(SecureCookieSessionInterface):
     first was 5 % of an answer's server CPU (py-spy, tests/bench/profile_live.py).
     """
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         saved = request.environ.get("saved_session")
         if saved is not None:
-            return saved  # type: ignore[no-any-return]
+            return saved
         return super().open_session(app, request)
 
 

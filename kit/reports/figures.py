@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -192,7 +192,8 @@ def monthly_figures(siae: Siae, year: int, month: int) -> MonthlyFigures:
         participants_completed=_completed_in(present, info, first, last))
 
 
-def _completed_in(present: list[sa.Row], info: dict[int, tuple[ModuleInfo, date]], first: date, last: date) -> int:
+def _completed_in(present: Iterable[tuple[int, int]], info: dict[int, tuple[ModuleInfo, date]],
+                  first: date, last: date) -> int:
     """Participants whose last missing module of the course was attended between first and last."""
     first_day: dict[int, dict[int, date]] = defaultdict(dict)
     for session_id, participant_id in present:
