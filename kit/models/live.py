@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kit.models.base import Base, utcnow
 from kit.models.content import ModuleRevision
 from kit.models.people import Participant, TrainingGroup, User
+from kit.models.types import IntList
 
 
 class SessionStatus(enum.StrEnum):
@@ -87,7 +88,7 @@ class Answer(Base):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     quiz_number: Mapped[int] = mapped_column()
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
-    choices: Mapped[str] = mapped_column(sa.String(20))  # sorted indexes, "0,2"
+    choices: Mapped[list[int]] = mapped_column(IntList(20))  # sorted indexes, stored "0,2"
     entered_by: Mapped[str] = mapped_column(sa.String(10), default="phone")  # "phone" or "animator"
     answered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

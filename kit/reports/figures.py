@@ -136,8 +136,7 @@ def participant_history(participant_id: int) -> ParticipantHistory:
                 continue
             asked += 1
             given = answers.get(number)
-            if given is not None and sorted(int(c) for c in given.split(",") if c) == sorted(
-                    deck.quizzes[number - 1].correct):
+            if given is not None and sorted(given) == sorted(deck.quizzes[number - 1].correct):
                 correct += 1
     tasks = frozenset(db.session.scalars(sa.select(TaskAttestation.task)
                                          .where(TaskAttestation.participant_id == participant_id)))

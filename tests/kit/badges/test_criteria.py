@@ -139,9 +139,9 @@ def test_a_participant_history_counts_quizzes_asked_and_answered_right(app: Flas
         right = list(quizzes[0].correct)
         wrong = [next(i for i in range(len(quizzes[1].choices)) if i not in quizzes[1].correct)]
         db.session.add_all([Answer(session_id=session.id, quiz_number=quizzes[0].number, participant_id=awa.id,
-                                   choices=",".join(map(str, right))),
+                                   choices=right),
                             Answer(session_id=session.id, quiz_number=quizzes[1].number, participant_id=awa.id,
-                                   choices=",".join(map(str, wrong)))])
+                                   choices=wrong)])
         db.session.commit()
         service.end(session)
         history = participant_history(awa.id)
