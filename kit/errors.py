@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -23,14 +23,14 @@ CSRF_MESSAGE = ("Le jeton de sécurité du formulaire manque ou a expiré. Recha
                 "puis envoyez de nouveau le formulaire.")
 
 
-def render_error(error: HTTPException) -> tuple[object, int]:
+def render_error(error: HTTPException) -> tuple[Response | str, int]:
     """Render an HTTP error as a French page, or as JSON when JSON is asked for."""
     code = error.code or 500
     title, default = MESSAGES.get(code, (error.name, "Une erreur est survenue."))
     if isinstance(error, CSRFError):
         message = CSRF_MESSAGE
     else:
-        message = error.description if code not in (500,) and _is_french(error) else default
+        message = (error.description or default) if code not in (500,) and _is_french(error) else default
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, message=message, status=code), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
@@ -41,7 +41,7 @@ def _is_french(error: HTTPException) -> bool:
     return bool(error.description) and error.description != type(error).description
 
 
-def handle_exception(error: Exception) -> tuple[object, int]:
+def handle_exception(error: Exception) -> tuple[Response | str, int]:
     """Roll back what the failed request did, then answer with a French 500."""
     db.session.rollback()
     from flask import current_app

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Request, Response, abort
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,21 +17,8 @@ from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase
 
-
-class Base(DeclarativeBase):
-    """Base of the typed SQLAlchemy 2.0 models."""
-
-    # Named constraints, so that migrations can alter them on SQLite and PostgreSQL alike.
-    metadata = sa.MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
+from kit.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -113,10 +100,10 @@ class CookieSessionInterface(SecureCookieSessionInterface):
     first was 5 % of an answer's server CPU (py-spy, tests/bench/profile_live.py).
     """
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         saved = request.environ.get("saved_session")
         if saved is not None:
-            return saved  # type: ignore[no-any-return]
+            return saved
         return super().open_session(app, request)
 
 

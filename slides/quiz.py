@@ -49,25 +49,25 @@ def parse_quiz(
             continue
         answer = ANSWER.match(text)
         field = FIELD.match(text)
-        key = fold(field.group(1)) if field else ""
+        key, value = (fold(field.group(1)), field.group(2)) if field else ("", "")
         if answer:
             in_explanation = False
             answers.append((answer.group(1) != " ", *_answer_body(answer.group(2), line, resolve, fail)))
         elif key == "question":
-            question = field.group(2).strip()
+            question = value.strip()
             if not question:
                 fail(line.number, "« Question : » est vide")
         elif key == "explication":
-            explanation.append(field.group(2))
+            explanation.append(value)
             in_explanation = True
         elif key == "minuteur":
-            match = TIMER.match(field.group(2).strip())
+            match = TIMER.match(value.strip())
             if match and 5 <= int(match.group(1)) <= 600:
                 timer = int(match.group(1))
             else:
                 fail(line.number, "« Minuteur : » doit être un nombre de secondes entre 5 et 600")
-        elif IMAGE.fullmatch(text):
-            image = _image(IMAGE.fullmatch(text), line, resolve)
+        elif image_match := IMAGE.fullmatch(text):
+            image = _image(image_match, line, resolve)
         elif in_explanation:
             explanation.append(text)
         else:

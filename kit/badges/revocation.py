@@ -18,6 +18,6 @@ def revoke_from_form(assertion: BadgeAssertion | None, back: str) -> Response:
     if not form.validate_on_submit():
         flash(form.reason.errors[0] if form.reason.errors else "Le formulaire n'est pas valide.", "error")
         return redirect(back)
-    revoke(assertion, form.reason.data)
+    revoke(assertion, form.reason.data or "")
     flash("Badge retiré. Sa page de vérification l'indique désormais.", "success")
     return redirect(back)

@@ -102,7 +102,7 @@ def _upsert_answer(connection: sa.Connection, session_id: int, number: int, part
     # One statement, atomic under concurrency: the unique constraint decides, not a prior SELECT.
     statement = _upsert_statement(connection.dialect.name)
     connection.execute(statement, {"session_id": session_id, "quiz_number": number, "participant_id": participant_id,
-                                   "choices": ",".join(map(str, choices)), "entered_by": entered_by,
+                                   "choices": choices, "entered_by": entered_by,
                                    "answered_at": utcnow()})
 
 
@@ -135,7 +135,7 @@ def record_attendance(session_id: int, participant_id: int, commit: bool = True)
 def answers_of(session_id: int, number: int) -> dict[int, list[int]]:
     """Every participant's stored answer to a question."""
     rows = db.session.execute(_ANSWERS_OF, {"session_id": session_id, "number": number})
-    return {pid: [int(c) for c in choices.split(",") if c] for pid, choices in rows}
+    return {pid: choices for pid, choices in rows}
 
 
 def tally(answers: dict[int, list[int]], quiz: Quiz) -> list[int]:

@@ -43,8 +43,8 @@ def handler(func: Callable[..., dict[str, Any] | None]) -> Callable[..., dict[st
         except Exception:
             db.session.rollback()
             current_app.logger.exception("événement %s refusé", func.__name__)
-            error = LiveError("Un problème est arrivé sur le serveur. Réessayez.", "serveur")
-            emit("error", error.payload())
-            return {"ok": False, "error": error.payload()}
+            failure = LiveError("Un problème est arrivé sur le serveur. Réessayez.", "serveur")
+            emit("error", failure.payload())
+            return {"ok": False, "error": failure.payload()}
 
     return wrapper

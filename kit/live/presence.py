@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -62,7 +63,7 @@ def connect(sid: str, session_id: int, participant_id: int, commit: bool = True)
 
     A plain INSERT: a connection's sid is new.
     """
-    db.session.execute(sa.insert(Presence.__table__), {
+    db.session.execute(sa.insert(cast(sa.Table, Presence.__table__)), {
         "sid": sid, "worker_id": worker_id(), "session_id": session_id, "participant_id": participant_id,
         "connected_at": utcnow()})
     if commit:
@@ -116,7 +117,9 @@ def retire() -> int:
     wid = current_app.extensions.get("kit_worker", {}).pop("id", None)
     if wid is None:
         return 0
-    removed = db.session.execute(sa.delete(Presence).where(Presence.worker_id == wid)).rowcount
+    # A DELETE gives a CursorResult, the Result that knows its rowcount.
+    deleted = db.session.execute(sa.delete(Presence).where(Presence.worker_id == wid))
+    removed = cast("sa.CursorResult[Any]", deleted).rowcount
     db.session.execute(sa.delete(Worker).where(Worker.id == wid))
     db.session.commit()
     return removed

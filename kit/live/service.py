@@ -75,7 +75,7 @@ def goto(session: TrainingSession, deck: Deck, number: int) -> None:
     current = questions.get(session.current_quiz) if session.current_quiz else None
     if current is None or current.state != QuestionState.OPEN:
         asked = quiz is not None and quiz.number in questions
-        session.current_quiz = quiz.number if asked else None
+        session.current_quiz = quiz.number if quiz is not None and asked else None
     _bump(session)
 
 

@@ -69,10 +69,6 @@ _ROSTER = (
 )
 
 
-def _choices(stored: str | None) -> list[int] | None:
-    return [int(c) for c in stored.split(",") if c] if stored is not None else None
-
-
 def public_state(session: Any, deck: Deck) -> dict[str, Any]:
     """What every phone of the session may know. The key appears only once revealed."""
     return _state(session, deck, with_results=False)
@@ -157,7 +153,7 @@ def participant_state(session: Any, deck: Deck, participant_id: int) -> dict[str
                                                       "participant_id": participant_id}).first()
     state = _state(session, deck, with_results=False, question=row)
     if state["question"] is not None and row is not None:
-        state["question"]["my_answer"] = _choices(row.choices)
+        state["question"]["my_answer"] = row.choices
     return state
 
 
@@ -167,5 +163,5 @@ def roster(session: Any) -> list[dict[str, Any]]:
                                         "group_id": session.group_id,
                                         "alive_since": utcnow() - presence.ALIVE_FOR})
     return [{"id": pid, "nickname": nickname, "avatar": avatar, "connected": bool(connected),
-             "present": bool(present), "answer": _choices(choices)}
+             "present": bool(present), "answer": choices}
             for pid, nickname, avatar, connected, present, choices in rows]

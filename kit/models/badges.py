@@ -11,8 +11,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kit.extensions import db
-from kit.models.base import utcnow
+from kit.models.base import Base, utcnow
 from kit.models.live import TrainingSession
 from kit.models.people import Participant, User
 
@@ -24,7 +23,7 @@ class RecordKind(enum.StrEnum):
     OBSERVATION = "observation"  # a session observed and validated
 
 
-class AnimatorRecord(db.Model):
+class AnimatorRecord(Base):
     """A fact about an animator recorded by a coordinator: training attended, or a session observed."""
 
     __tablename__ = "animator_record"
@@ -44,7 +43,7 @@ class AnimatorRecord(db.Model):
     session: Mapped[TrainingSession | None] = relationship()
 
 
-class TaskAttestation(db.Model):
+class TaskAttestation(Base):
     """A target task the animator saw a participant do, in place of the quizzes."""
 
     __tablename__ = "task_attestation"
@@ -57,7 +56,7 @@ class TaskAttestation(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class BadgeAssertion(db.Model):
+class BadgeAssertion(Base):
     """A badge issued to an animator or to a participant: an OB 2.0 assertion and an OB 3.0 credential.
 
     The recipient is only a salted hash of an e-mail, a phone number or, for a participant

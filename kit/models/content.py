@@ -7,11 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kit.extensions import db
-from kit.models.base import utcnow
+from kit.models.base import Base, utcnow
 
 
-class ModuleRevision(db.Model):
+class ModuleRevision(Base):
     """One saved version of a module's markdown.
 
     Revisions are never modified once written (only the `published` flag moves), so a
@@ -53,7 +52,7 @@ class ModuleRevision(db.Model):
         return f"<ModuleRevision {self.slug} #{self.id}>"
 
 
-class ModuleImage(db.Model):
+class ModuleImage(Base):
     """An image uploaded by the content team, checked and stored in the database.
 
     Stored as bytes, so that every server process serves it. Images are never replaced:

@@ -12,10 +12,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kit.extensions import db
-from kit.models.base import utcnow
+from kit.models.base import Base, utcnow
 from kit.models.content import ModuleRevision
 from kit.models.people import Participant, TrainingGroup, User
+from kit.models.types import IntList
 
 
 class SessionStatus(enum.StrEnum):
@@ -34,7 +34,7 @@ class QuestionState(enum.StrEnum):
     REVEALED = "revealed"
 
 
-class TrainingSession(db.Model):
+class TrainingSession(Base):
     """One half-day of a group, pinned to the module revision it started with."""
 
     __tablename__ = "training_session"
@@ -64,7 +64,7 @@ class TrainingSession(db.Model):
     revision: Mapped[ModuleRevision] = relationship()
 
 
-class SessionQuestion(db.Model):
+class SessionQuestion(Base):
     """The state of one question of the module within one session."""
 
     __tablename__ = "session_question"
@@ -78,7 +78,7 @@ class SessionQuestion(db.Model):
     revealed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class Answer(db.Model):
+class Answer(Base):
     """A participant's answer to a question of a session; one per participant and question."""
 
     __tablename__ = "answer"
@@ -88,14 +88,14 @@ class Answer(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     quiz_number: Mapped[int] = mapped_column()
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
-    choices: Mapped[str] = mapped_column(sa.String(20))  # sorted indexes, "0,2"
+    choices: Mapped[list[int]] = mapped_column(IntList(20))  # sorted indexes, stored "0,2"
     entered_by: Mapped[str] = mapped_column(sa.String(10), default="phone")  # "phone" or "animator"
     answered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     participant: Mapped[Participant] = relationship()
 
 
-class Attendance(db.Model):
+class Attendance(Base):
     """A participant at a session: recorded when they join, correctable by the animator."""
 
     __tablename__ = "attendance"
@@ -111,7 +111,7 @@ class Attendance(db.Model):
     participant: Mapped[Participant] = relationship()
 
 
-class Worker(db.Model):
+class Worker(Base):
     """A server process, with a heartbeat: presence rows of a dead process are ignored."""
 
     __tablename__ = "worker"
@@ -120,7 +120,7 @@ class Worker(db.Model):
     seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
 
 
-class Presence(db.Model):
+class Presence(Base):
     """One open Socket.IO connection of a participant to a session."""
 
     __tablename__ = "presence"

@@ -11,8 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kit.extensions import db
-from kit.models.base import utcnow
+from kit.models.base import Base, utcnow
 
 SIAE_KINDS = ("ACI", "AI", "EI", "ETTI", "GEIQ")
 
@@ -25,7 +24,7 @@ class Role(enum.StrEnum):
     ANIMATOR = "animator"
 
 
-class Siae(db.Model):
+class Siae(Base):
     """A structure of the insertion sector that employs the participants and animators."""
 
     __tablename__ = "siae"
@@ -36,7 +35,7 @@ class Siae(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(8))
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Base):
     """An account: an animator, a coordinator or an admin. Participants have none."""
 
     __tablename__ = "user_account"
@@ -66,7 +65,7 @@ class User(UserMixin, db.Model):
         return self.active
 
 
-class TrainingGroup(db.Model):
+class TrainingGroup(Base):
     """The participants of an SIAE who follow the 4 half-days together."""
 
     __tablename__ = "training_group"
@@ -83,7 +82,7 @@ class TrainingGroup(db.Model):
         back_populates="group", order_by="Participant.nickname", cascade="all, delete-orphan")
 
 
-class Participant(db.Model):
+class Participant(Base):
     """A member of a group: a nickname and an avatar, nothing personal."""
 
     __tablename__ = "participant"
@@ -102,7 +101,7 @@ class Participant(db.Model):
     group: Mapped[TrainingGroup] = relationship(back_populates="participants")
 
 
-class ParticipantDevice(db.Model):
+class ParticipantDevice(Base):
     """A phone that identified as a participant: the hash of its cookie token."""
 
     __tablename__ = "participant_device"

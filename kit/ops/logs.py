@@ -98,7 +98,7 @@ def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
             if key not in _RECORD_ATTRIBUTES and not key.startswith("_")}
 
 
-class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class StderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is when a record comes, not to the one at creation.
 
     Test runners swap sys.stderr for each test; a handler holding an old one would write to a closed file.
@@ -107,7 +107,7 @@ class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__(sys.stderr)
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         return sys.stderr
 

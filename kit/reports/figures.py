@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -136,8 +136,7 @@ def participant_history(participant_id: int) -> ParticipantHistory:
                 continue
             asked += 1
             given = answers.get(number)
-            if given is not None and sorted(int(c) for c in given.split(",") if c) == sorted(
-                    deck.quizzes[number - 1].correct):
+            if given is not None and sorted(given) == sorted(deck.quizzes[number - 1].correct):
                 correct += 1
     tasks = frozenset(db.session.scalars(sa.select(TaskAttestation.task)
                                          .where(TaskAttestation.participant_id == participant_id)))
@@ -192,7 +191,8 @@ def monthly_figures(siae: Siae, year: int, month: int) -> MonthlyFigures:
         participants_completed=_completed_in(present, info, first, last))
 
 
-def _completed_in(present: list[sa.Row], info: dict[int, tuple[ModuleInfo, date]], first: date, last: date) -> int:
+def _completed_in(present: Iterable[tuple[int, int]], info: dict[int, tuple[ModuleInfo, date]],
+                  first: date, last: date) -> int:
     """Participants whose last missing module of the course was attended between first and last."""
     first_day: dict[int, dict[int, date]] = defaultdict(dict)
     for session_id, participant_id in present:

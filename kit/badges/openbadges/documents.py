@@ -81,12 +81,17 @@ class Issuer:
 class BadgeClassLike(Protocol):
     """What the documents need of a badge class (kit.badges.criteria.BadgeClassSpec)."""
 
-    slug: str
-    name: str
-    description: str
-    achievement_type: str
-    tags: tuple[str, ...]
-
+    # Read-only, as the frozen dataclass's fields are.
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def achievement_type(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
     @property
     def narrative(self) -> str: ...
 

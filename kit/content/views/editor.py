@@ -99,7 +99,7 @@ def new_module() -> Response | tuple[str, int]:
     form = NewModuleForm()
     if not form.validate_on_submit():
         return _render_index(form, 422)
-    if revisions.latest(form.slug.data):
+    if revisions.latest(form.slug.data or ""):
         flash("Ce module existe déjà : le voici.", "info")
     return redirect(url_for("editor.edit", slug=form.slug.data))
 
@@ -114,7 +114,8 @@ def _render_edit(slug: str, form: EditForm, *, errors: list[dict[str, Any]] | No
     except DeckError as error:
         if errors is None:
             errors = _errors(error)
-    base_id = int(form.base_revision_id.data) if (form.base_revision_id.data or "").isdigit() else None
+    base = form.base_revision_id.data or ""
+    base_id = int(base) if base.isdigit() else None
     draft = revisions.latest_draft(slug, current_user)
     return render_template("editor/edit.html", slug=slug, form=form, deck=deck, errors=errors or [],
                            conflict=conflict, latest=last, published=live, base_id=base_id,
@@ -145,7 +146,7 @@ def edit(slug: str) -> str | Response | tuple[str, int]:
         return _render_edit(slug, form)
     if not form.validate_on_submit():
         return _render_edit(slug, form, status=422)
-    base = form.base_revision_id.data
+    base = form.base_revision_id.data or ""
     last = revisions.latest(slug)
     if form.overwrite.data and last is not None and form.conflict_id.data == str(last.id):
         base = str(last.id)  # the editor saw the conflict and chose to replace that version
@@ -184,7 +185,7 @@ def preview() -> Response | tuple[Response, int]:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
         return jsonify(ok=False, errors=[{"line": 1, "message": "demande incorrecte"}]), 400
-    slug = payload.get("slug") if isinstance(payload.get("slug"), str) and SLUG.match(payload["slug"]) else "module"
+    slug = payload["slug"] if isinstance(payload.get("slug"), str) and SLUG.match(payload["slug"]) else "module"
     try:
         deck = compile_text(slug, revisions.normalize(payload["text"]))
     except DeckError as error:

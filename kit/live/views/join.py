@@ -12,7 +12,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from kit.extensions import db, limiter
-from kit.forms import Form
+from kit.forms import Form, SelectChoice
 from kit.live.codes import normalize_code
 from kit.live.devices import COOKIE, COOKIE_MAX_AGE, bind_device, participant_for_token
 from kit.models import Participant, SessionStatus, TrainingSession
@@ -30,7 +30,7 @@ class NewParticipantForm(Form):
     nickname = StringField("Votre prénom ou surnom", validators=[
         DataRequired("Écrivez votre prénom ou un surnom."),
         Length(min=1, max=20, message="Écrivez 20 lettres au plus.")])
-    avatar = RadioField("Choisissez une image", choices=list(AVATARS),
+    avatar = RadioField("Choisissez une image", choices=[SelectChoice(avatar, avatar) for avatar in AVATARS],
                         validators=[DataRequired("Choisissez une image.")])
 
     def validate_nickname(self, field: StringField) -> None:
@@ -48,7 +48,7 @@ def joinable(code: str) -> TrainingSession | None:
 
 @bp.route("/j", methods=["GET", "POST"])
 @limiter.limit(JOIN_LIMIT, methods=["POST"], error_message=TOO_MANY)
-def keypad() -> str | Response:
+def keypad() -> tuple[str, int] | Response:
     """Type the code shown on the projector."""
     error = None
     if request.method == "POST":
@@ -61,7 +61,7 @@ def keypad() -> str | Response:
 
 @bp.get("/j/<code>")
 @limiter.limit(JOIN_LIMIT, error_message=TOO_MANY)
-def session(code: str) -> str | Response:
+def session(code: str) -> str | tuple[str, int]:
     """The phone page of a session: pick your name, then follow live."""
     live = _session_or_404(code)
     participant = participant_for_token(request.cookies.get(COOKIE))
@@ -85,7 +85,7 @@ def new_participant(code: str) -> tuple[str, int] | Response:
     form = NewParticipantForm()
     if not form.validate_on_submit():
         return _choose(live, code, form, 400)
-    key = nickname_key(form.nickname.data)
+    key = nickname_key(form.nickname.data or "")
     if db.session.scalar(sa.select(Participant.id).where(Participant.group_id == live.group_id,
                                                          Participant.nickname_key == key)):
         form.nickname.errors = ["Ce prénom est déjà dans le groupe. Si c'est vous, touchez-le dans la liste."]

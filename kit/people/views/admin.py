@@ -7,11 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from kit.extensions import db
-from kit.forms import Form
+from kit.forms import Form, SelectChoice
 from kit.models import SIAE_KINDS, Role, Siae, User
 from kit.people.access import require_role
 
@@ -37,8 +36,8 @@ class SiaeForm(Form):
 
     name = StringField("Nom de la structure", validators=[DataRequired("Indiquez le nom."),
                                                           Length(max=160, message="160 caractères au plus.")])
-    region = SelectField("Région", choices=list(REGIONS), validate_choice=True)
-    kind = SelectField("Type de SIAE", choices=list(SIAE_KINDS), validate_choice=True)
+    region = SelectField("Région", choices=[SelectChoice(r, r) for r in REGIONS], validate_choice=True)
+    kind = SelectField("Type de SIAE", choices=[SelectChoice(k, k) for k in SIAE_KINDS], validate_choice=True)
 
 
 class UserForm(Form):
@@ -94,7 +93,7 @@ def _siae_page(siae: Siae | None) -> str | Response:
     form = SiaeForm(obj=siae)
     if form.validate_on_submit():
         siae = siae or Siae()
-        siae.name, siae.region, siae.kind = form.name.data.strip(), form.region.data, form.kind.data
+        siae.name, siae.region, siae.kind = (form.name.data or "").strip(), form.region.data, form.kind.data
         db.session.add(siae)
         db.session.commit()
         flash(f"Structure « {siae.name} » enregistrée.", "success")
@@ -121,7 +120,8 @@ def _user_page(user: User | None) -> str | Response:
     form = _user_form(user)
     if form.validate_on_submit() and _check_user(form, user):
         user = user or User(password_hash="")
-        user.email, user.name, user.role = form.email.data.strip().lower(), form.name.data.strip(), form.role.data
+        user.email, user.name = (form.email.data or "").strip().lower(), (form.name.data or "").strip()
+        user.role = form.role.data
         user.siae_id = form.siae.data or None
         user.region = form.region.data or None
         user.active = form.active.data or user.id == current_user.id  # an admin cannot lock themselves out
@@ -137,7 +137,7 @@ def _user_page(user: User | None) -> str | Response:
 def _check_user(form: UserForm, user: User | None) -> bool:
     """What the validators cannot see: a unique e-mail, a password for a new account, a coordinator's territory."""
     ok = True
-    email = form.email.data.strip().lower()
+    email = (form.email.data or "").strip().lower()
     other = db.session.scalar(sa.select(User).where(User.email == email))
     if other is not None and other is not user:
         form.email.errors = ["Un compte existe déjà avec cette adresse."]

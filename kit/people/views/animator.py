@@ -61,7 +61,8 @@ def new_group() -> str | Response:
     """Create a training group."""
     form = GroupForm()
     if form.validate_on_submit():
-        group = TrainingGroup(name=form.name.data.strip(), animator_id=current_user.id, siae_id=current_user.siae_id)
+        group = TrainingGroup(name=(form.name.data or "").strip(), animator_id=current_user.id,
+                              siae_id=current_user.siae_id)
         db.session.add(group)
         db.session.commit()
         flash(f"Groupe « {group.name} » créé.", "success")
@@ -75,7 +76,7 @@ def group(group_id: int) -> str | Response:
     found = own_group_or_404(group_id)
     form = ParticipantForm()
     if form.validate_on_submit():
-        nickname = " ".join(form.nickname.data.split())
+        nickname = " ".join((form.nickname.data or "").split())
         key = nickname_key(nickname)
         if any(p.nickname_key == key for p in found.participants):
             form.nickname.errors = ["Ce prénom est déjà dans le groupe."]

@@ -51,7 +51,7 @@ def login() -> str | Response:
         return redirect(url_for("animator.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
+        user = db.session.scalar(sa.select(User).where(User.email == (form.email.data or "").strip().lower()))
         if user and user.active and user.check_password(form.password.data):
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))

@@ -11,12 +11,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField
-from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired
 
 from kit.content.library import Module, deck_for, published_module, published_modules
 from kit.extensions import db
-from kit.forms import Form
+from kit.forms import Form, SelectChoice
 from kit.live import service
 from kit.live.addresses import join_url, short_join_url, unreachable_warning
 from kit.live.errors import LiveError

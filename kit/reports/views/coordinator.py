@@ -14,7 +14,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectField, StringField
-from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from kit.badges.criteria import class_for, earned, evaluate
@@ -22,7 +21,7 @@ from kit.badges.issuance import IssuanceError, active_assertion, issue_animator_
 from kit.badges.revocation import revoke_from_form
 from kit.content.library import module_titles
 from kit.extensions import db
-from kit.forms import ActionForm, Form, RevokeForm
+from kit.forms import ActionForm, Form, RevokeForm, SelectChoice
 from kit.models import AnimatorRecord, BadgeAssertion, RecordKind, Role, TrainingSession, User
 from kit.people.access import followed_animator_or_404, followed_animators, require_role
 from kit.reports.figures import RUN, animator_history, module_info

@@ -139,14 +139,14 @@ def test_a_participant_history_counts_quizzes_asked_and_answered_right(app: Flas
         right = list(quizzes[0].correct)
         wrong = [next(i for i in range(len(quizzes[1].choices)) if i not in quizzes[1].correct)]
         db.session.add_all([Answer(session_id=session.id, quiz_number=quizzes[0].number, participant_id=awa.id,
-                                   choices=",".join(map(str, right))),
+                                   choices=right),
                             Answer(session_id=session.id, quiz_number=quizzes[1].number, participant_id=awa.id,
-                                   choices=",".join(map(str, wrong)))])
+                                   choices=wrong)])
         db.session.commit()
         service.end(session)
         history = participant_history(awa.id)
         assert history.modules_attended == {1}
         assert (history.quiz_asked, history.quiz_correct) == (3, 1)
         assert participant_history(bruno.id).quiz_correct == 0
-        assert SessionQuestion.query.count() == 4
+        assert db.session.query(SessionQuestion).count() == 4
         assert date.today() == session.day

@@ -81,7 +81,7 @@ def test_a_whole_quiz(live: Live) -> None:
     assert revealed["tally"][right] == 1 and revealed["tally"][wrong] == 1
     with live.app.app_context():
         stored = dict(db.session.execute(sa.select(Answer.participant_id, Answer.choices)).all())
-    assert sorted(stored.values()) == sorted([str(right), str(wrong)])
+    assert sorted(stored.values()) == sorted([[right], [wrong]])
 
 
 def test_reconnecting_phone_gets_its_own_answer(live: Live) -> None:
@@ -107,7 +107,7 @@ def test_the_animator_enters_an_answer_given_aloud(live: Live) -> None:
     assert ack == {"ok": True, "choices": [1]}
     with live.app.app_context():
         answer = db.session.scalar(sa.select(Answer))
-        assert (answer.participant_id, answer.entered_by, answer.choices) == (bruno, "animator", "1")
+        assert (answer.participant_id, answer.entered_by, answer.choices) == (bruno, "animator", [1])
         assert db.session.scalar(sa.select(Attendance.participant_id)) == bruno
 
 
