@@ -58,7 +58,7 @@ class Stalls:
             hub.periodic_monitoring_thread = None
 
 
-class _Monitor(PeriodicMonitoringThread):  # type: ignore[misc]
+class _Monitor(PeriodicMonitoringThread):
     """gevent's monitor thread, reporting the blocking greenlet's stack only, into `stalls.stacks`."""
 
     def __init__(self, hub: Any, stalls: Stalls) -> None:
