@@ -8,8 +8,9 @@ of the answers' acknowledgements (docs/performance.md). Two probes work together
 - gevent's monitor thread, a native thread that the stall cannot hold, sees when no greenlet switch has
   happened for half the threshold, and then takes the stack of the greenlet that holds the loop.
 
-A delay during which the monitor saw a greenlet hold the loop is a stall (WARNING, with that stack). A delay
-without one is a busy loop: many short tasks in turn, each yielding, none blocking (INFO). gevent's own
+A delay during which the monitor saw a greenlet hold the loop, for longer than the threshold once the time
+spent waiting for a core is taken off, is a stall (WARNING, with that stack). Any other delay is a busy loop
+(many short tasks in turn, each yielding) or a busy machine (INFO). gevent's own
 report lists every greenlet of the process, which walks the whole heap (7 % of the server's CPU in a burst of
 answers, py-spy): the monitor here takes one stack instead. It only stores it, because logging takes locks
 that belong to the hub's thread; the ticker logs once the delay is over (logger `kit.hub`).
@@ -102,9 +103,12 @@ def _tick(stalls: Stalls) -> None:
             continue
         # Where the time went: this thread's own work (a render, the garbage collector), a wait in a C call
         # (a disk sync, a lock), or the kernel giving the cores to other processes (a busy machine).
+        for_core = waited - waited_before
         extra = {"stall_ms": round(1000 * late, 1), "cpu_ms": round(1000 * (cpu - cpu_before), 1),
-                 "waited_for_core_ms": round(1000 * (waited - waited_before), 1)}
-        if stalls.stacks:
+                 "waited_for_core_ms": round(1000 * for_core, 1)}
+        # A stall is what this process held the loop for: the time the kernel gave both cores to other
+        # programs is the machine's load, logged as a delay.
+        if stalls.stacks and late - for_core >= stalls.threshold:
             stalls.lengths.append(late)
             log.warning("boucle d'événements bloquée %.0f ms : toutes les connexions ont attendu", 1000 * late,
                         extra={**extra, "blocked": True, "stack": "\n".join(stalls.stacks[-1])})

@@ -27,7 +27,7 @@ def test_a_stall_is_measured_with_the_stack_that_caused_it(watch: stalls.Stalls,
                                                            caplog: pytest.LogCaptureFixture) -> None:
     gevent.spawn(hold_the_loop, 0.3).join()
     gevent.sleep(0.05)  # the ticker wakes and logs
-    assert len(watch.lengths) == 1 and 0.28 <= watch.lengths[0] < 1.0
+    assert len(watch.lengths) == 1 and 0.28 <= watch.lengths[0] < 2.0
     [record] = [r for r in caplog.records if r.name == "kit.hub" and r.levelname == "WARNING"]
     assert "bloquée" in record.getMessage()
     assert "hold_the_loop" in record.stack  # type: ignore[attr-defined]
