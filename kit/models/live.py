@@ -58,6 +58,10 @@ class TrainingSession(db.Model):
     # The room's Wi-Fi for the join slide's second QR code (kit/live/wifi.py): cleared when the session ends.
     wifi_ssid: Mapped[str | None] = mapped_column(sa.String(64))
     wifi_password: Mapped[str | None] = mapped_column(sa.String(63))
+    # The figures count a session only once its animator confirmed who was there (kit/reports/rules.py),
+    # with its duration: started → ended, unless the animator corrected it (counted_minutes).
+    attendance_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    counted_minutes: Mapped[int | None] = mapped_column()
 
     group: Mapped[TrainingGroup] = relationship()
     animator: Mapped[User] = relationship()
@@ -107,6 +111,9 @@ class Attendance(db.Model):
     present: Mapped[bool] = mapped_column(default=True)
     joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     corrected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Time the participant's phones were connected, added at each disconnection (kit/live/presence.py):
+    # what pre-ticks them when the animator confirms the attendance.
+    seconds_present: Mapped[int] = mapped_column(default=0, server_default="0")
 
     participant: Mapped[Participant] = relationship()
 
