@@ -57,14 +57,14 @@ def _heartbeat_loop(app: Flask, wid: str) -> None:
                 app.logger.exception("battement de cœur du processus impossible")
 
 
-def connect(sid: str, session_id: int, participant_id: int, commit: bool = True) -> None:
+def connect(sid: str, session_id: int, participant_id: int, commit: bool = True, device: str | None = None) -> None:
     """Record a participant's open connection (`commit=False`: the caller commits it with the rest).
 
     A plain INSERT: a connection's sid is new.
     """
     db.session.execute(sa.insert(Presence.__table__), {
         "sid": sid, "worker_id": worker_id(), "session_id": session_id, "participant_id": participant_id,
-        "connected_at": utcnow()})
+        "connected_at": utcnow(), "device": device})
     if commit:
         db.session.commit()
 

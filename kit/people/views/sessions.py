@@ -19,6 +19,7 @@ from kit.forms import Form
 from kit.live import service
 from kit.live.addresses import join_url, short_join_url
 from kit.live.attendance import MAX_MINUTES, attendance_lines, confirm, save_attendance, to_confirm
+from kit.live.claims import claims_by_participant, devices_connected
 from kit.live.errors import LiveError
 from kit.live.fanout import broadcast
 from kit.live.wifi import check_wifi, wifi_qr_svg
@@ -79,7 +80,8 @@ def _session_page(live: TrainingSession, chosen: set[int] | None = None, minutes
                            join_url=join_url(live), attendance=attendance_lines(live, chosen),
                            attendance_form=AttendanceForm(), to_confirm=to_confirm(live), real_minutes=real,
                            minutes=minutes if minutes is not None else ("" if shown is None else str(shown)),
-                           counted=session_minutes(live)), status
+                           counted=session_minutes(live), claims=claims_by_participant(live.id),
+                           devices=devices_connected(live.id)), status
 
 
 class AttendanceForm(Form):
