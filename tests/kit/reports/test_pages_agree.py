@@ -22,6 +22,11 @@ def page(client: FlaskClient, url: str) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def plain(text: str) -> str:
+    """A page's text, tags removed and spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
+
+
 def table_counts(table: str, nickname: str) -> list[str]:
     """The numeric cells of a participant's row in the group's table."""
     row = next(r for r in re.findall(r"<tr>(.*?)</tr>", table, re.S) if f"{nickname}</a>" in r)
@@ -58,3 +63,32 @@ def test_the_group_table_and_the_participant_page_show_the_same_numbers(app: Fla
     tasks = checklist["L'animateur·rice a vu la personne réussir les 3 tâches"]
     assert table == [half_days, quizzes, tasks]
     assert (half_days, quizzes, tasks) == ("1 / 4", "1 / 2", "0 / 3")
+
+
+def test_every_page_counts_the_same_hours(app: Flask, client: FlaskClient) -> None:
+    """The animator's progress, the coordinator's pages and the monthly CSV read the same sessions."""
+    from datetime import date
+
+    from tests.histories import make_coordinator
+
+    with app.app_context():
+        siae = make_siae()
+        animator = make_user(siae=siae)
+        group = make_animator_group(animator, size=2)
+        day = date(2026, 11, 17)
+        run_session(group, SLUGS[0], group.participants[:1], day, minutes=150)  # 2 h 30: counts
+        run_session(group, SLUGS[1], group.participants, day, minutes=3)  # 3 minutes: does not
+        run_session(group, SLUGS[2], group.participants, day, minutes=600)  # counted 5 h at most
+        make_coordinator()
+        animator_id, siae_id = animator.id, siae.id
+    login(client)
+    assert "7 h 30 de formation données" in plain(page(client, "/progression/"))
+    coordinator = client.application.test_client()
+    login(coordinator, "coord@test.fr")
+    index = page(coordinator, "/coordination/")
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", index, re.S) if f"/animateurs/{animator_id}" in r)
+    assert [" ".join(c.split()) for c in re.findall(r'<td class="num">(.*?)</td>', row, re.S)][:2] == ["2", "7 h 30"]
+    assert "7 h 30 de formation données" in plain(page(coordinator, f"/coordination/animateurs/{animator_id}"))
+    csv = coordinator.get(f"/coordination/rapport/csv?structure={siae_id}&mois=2026-11").get_data(as_text=True)
+    # Half-days followed: one person at the 2 h 30 session, two at the 5 h one: 3, and 12 h 30 of training.
+    assert ";2;3;12,5;" in csv
