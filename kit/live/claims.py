@@ -45,16 +45,19 @@ def claim(session_id: int, participant: Participant, token: str | None) -> tuple
                                      .where(ParticipantDevice.participant_id == participant.id)))
     if hashed in devices:  # already this participant's phone
         return token, None
+    # One request per phone: asking again, or for another name, replaces the one waiting.
+    pending = db.session.scalar(sa.select(DeviceClaim).where(
+        DeviceClaim.session_id == session_id, DeviceClaim.token_hash == hashed,
+        DeviceClaim.status == ClaimStatus.PENDING))
     if phone_connected(session_id, participant.id, except_device=hashed):
-        pending = db.session.scalar(sa.select(DeviceClaim).where(
-            DeviceClaim.session_id == session_id, DeviceClaim.token_hash == hashed,
-            DeviceClaim.status == ClaimStatus.PENDING))
         if pending is None:
             pending = DeviceClaim(session_id=session_id, participant_id=participant.id, token_hash=hashed)
             db.session.add(pending)
-        pending.participant_id = participant.id  # the phone changed its mind: one pending claim per phone
+        pending.participant_id = participant.id
         db.session.commit()
         return token, pending
+    if pending is not None:
+        db.session.delete(pending)
     if devices:  # offline phone: taken freely, and the animator is told
         db.session.add(DeviceClaim(session_id=session_id, participant_id=participant.id, token_hash=hashed,
                                    status=ClaimStatus.FREE.value, decided_at=utcnow()))

@@ -114,3 +114,17 @@ def test_a_first_phone_and_the_same_phone_need_no_approval(live: Live) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(DeviceClaim)) == 0
     assert first.get(f"/j/{live.code}/attente.json").get_json() == {"status": "none"}
     assert live.app.test_client().get("/j/000000/attente.json").status_code == 404
+
+
+def test_asking_again_once_the_other_phone_left_takes_the_name_and_clears_the_request(live: Live) -> None:
+    awa = live.phone("Awa")
+    animator = live.animator()
+    phone, location = second_phone(live, "Awa")
+    assert location.endswith("/attente") and len(latest_roster(animator)["claims"]) == 1
+    awa.disconnect(P)  # Awa's first phone went to sleep before the animator answered
+    response = phone.post(f"/j/{live.code}/moi/{person(live, 'Awa')}")
+    assert response.headers["Location"].endswith(f"/j/{live.code}")
+    assert connects(live, phone)
+    assert latest_roster(animator)["claims"] == []
+    with live.app.app_context():
+        assert db.session.scalars(sa.select(DeviceClaim.status)).all() == ["free"]

@@ -105,6 +105,7 @@ def test_the_confirmed_attendance_counts(app: Flask, client: FlaskClient) -> Non
     assert "(téléphone, 40 min)" in page and 'value="210"' in page
     with app.app_context():  # not confirmed yet: nothing counts
         assert counted_sessions() == [] and participant_history(people["Awa"]).modules_attended == frozenset()
+    assert "Présences à confirmer" in plain(client.get("/animateur/"))
     response = client.post(f"/animateur/seances/{session_id}/presences",
                            data={"present": [str(people["Awa"])], "minutes": "210"})
     assert response.status_code == 302
@@ -114,6 +115,7 @@ def test_the_confirmed_attendance_counts(app: Flask, client: FlaskClient) -> Non
         history = animator_history(db.session.get(TrainingSession, session_id).animator_id)
         assert history.sessions == 1 and history.hours == 3.5 and history.participants_trained() == 1
     assert "3 h 30 de formation données" in plain(client.get("/progression/"))
+    assert "Présences à confirmer" not in plain(client.get("/animateur/"))
 
 
 def test_the_animator_corrects_the_duration_within_the_limits(app: Flask, client: FlaskClient) -> None:
