@@ -83,6 +83,12 @@ class Config:
     # SQLite: seconds between the WAL checkpoints that a native thread does for the server process
     # (kit/ops/checkpoints.py); 0 leaves them to SQLite, inside the commits, where they hold the event loop.
     SQLITE_CHECKPOINT_SECONDS: float = 1.0
+    # What a session counts for (kit/reports/rules.py, docs/badges.md): a half-day once it lasted
+    # HALF_DAY_MIN_MINUTES (real or corrected duration) and its attendance was confirmed; at most
+    # HALF_DAY_MAX_MINUTES of it counted; a phone connected ATTENDANCE_PRETICK_MINUTES is pre-ticked.
+    HALF_DAY_MIN_MINUTES: int = 120
+    HALF_DAY_MAX_MINUTES: int = 300
+    ATTENDANCE_PRETICK_MINUTES: int = 30
 
 
 # The settings read from the environment, by variable name (the same as the setting, but DATABASE_URL).
@@ -95,7 +101,8 @@ ENVIRONMENT: dict[str, str] = {
                                "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "LOG_FORMAT",
                                "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS", "AUTO_MIGRATE",
                                "SQLITE_CHECKPOINT_SECONDS",
-                               "SECRET_KEY")},
+                               "SECRET_KEY",
+                               "HALF_DAY_MIN_MINUTES", "HALF_DAY_MAX_MINUTES", "ATTENDANCE_PRETICK_MINUTES")},
 }
 
 

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kit.extensions import db
-from kit.live import service
-from kit.models import ModuleRevision, Participant, Role, Siae, TrainingGroup, TrainingSession, User
+from kit.live import claims, service
+from kit.models import DeviceClaim, ModuleRevision, Participant, Role, Siae, TrainingGroup, TrainingSession, User
 from kit.people.nicknames import nickname_key
 
 PASSWORD = "mot-de-passe-test"
@@ -57,8 +57,12 @@ def login(client: FlaskClient, email: str = "anim@test.fr") -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-def join_as(app: Flask, code: str, nickname: str) -> FlaskClient:
-    """A phone's test client that joined the session as `nickname` (new or returning)."""
+def join_as(app: Flask, code: str, nickname: str, approve: bool = True) -> FlaskClient:
+    """A phone's test client that joined the session as `nickname` (new or returning).
+
+    A name whose phone is connected waits for the animator (kit/live/claims.py): with `approve`, the
+    animator accepts this phone at once, as for someone who really has two phones.
+    """
     phone = app.test_client()
     with app.app_context():
         existing = db.session.scalar(sa.select(Participant).join(TrainingSession,
@@ -71,4 +75,10 @@ def join_as(app: Flask, code: str, nickname: str) -> FlaskClient:
     else:
         response = phone.post(f"/j/{code}/nouveau", data={"nickname": nickname, "avatar": "🐱"})
     assert response.status_code == 302, response.get_data(as_text=True)
+    if approve and response.headers["Location"].endswith("/attente"):
+        with app.app_context():
+            waiting = db.session.scalar(sa.select(DeviceClaim).where(DeviceClaim.status == "pending")
+                                        .order_by(DeviceClaim.id.desc()))
+            session = db.session.get(TrainingSession, waiting.session_id)
+            claims.decide(waiting.session_id, waiting.id, True, session.animator_id)
     return phone

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from kit.models import (
     TrainingGroup,
     TrainingSession,
     User,
+    utcnow,
 )
 from tests.factories import make_group, make_user
 
@@ -62,8 +63,12 @@ def make_animator_group(animator: User, size: int = 6, name: str = "Groupe compl
 
 
 def run_session(group: TrainingGroup, slug: str, present: Iterable[Participant] = (), day: date | None = None,
-                end: bool = True) -> TrainingSession:
-    """A session of the group, started, with these participants present (as when their phones joined)."""
+                end: bool = True, minutes: int = 210, confirm: bool = True) -> TrainingSession:
+    """A session of the group, started, with these participants present (as when their phones joined).
+
+    Ended (`end`), it lasted `minutes` and its animator confirmed the attendance (`confirm`), as at the
+    end of a real half-day: it counts in the figures (kit/reports/rules.py).
+    """
     revision_id = db.session.scalar(sa.select(ModuleRevision.id).where(ModuleRevision.slug == slug,
                                                                        ModuleRevision.published))
     session = TrainingSession(group_id=group.id, animator_id=group.animator_id, module_slug=slug,
@@ -74,8 +79,18 @@ def run_session(group: TrainingGroup, slug: str, present: Iterable[Participant] 
     for participant in present:
         answers.record_attendance(session.id, participant.id)
     if end:
-        service.end(session)
+        finish(session, minutes, confirm)
     return session
+
+
+def finish(session: TrainingSession, minutes: int = 210, confirm: bool = True) -> None:
+    """End a session as if it had lasted `minutes`, its attendance confirmed by its animator (`confirm`)."""
+    service.end(session)
+    session.started_at = utcnow() - timedelta(minutes=minutes)
+    session.ended_at = utcnow()
+    if confirm:
+        session.attendance_confirmed_at = utcnow()
+    db.session.commit()
 
 
 def run_course(group: TrainingGroup, present: Iterable[Participant] | None = None,

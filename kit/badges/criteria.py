@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,18 @@ class CriterionResult:
     current: int
     target: int
     children: tuple[CriterionResult, ...] = ()
+    kind: str = ""
+    # How the count reads when it is not "current / target" (e.g. right answers out of questions asked).
+    shown: str | None = None
+
+    @property
+    def count_text(self) -> str:
+        """The count as every page shows it, « 1 / 4 »: computed here only, so that the pages agree."""
+        return self.shown if self.shown is not None else f"{self.current} / {self.target}"
+
+    def flat(self) -> tuple[CriterionResult, ...]:
+        """This result and its children's, depth first."""
+        return (self, *(grand for child in self.children for grand in child.flat()))
 
     @property
     def percent(self) -> int:
@@ -117,8 +129,11 @@ def participants_trained(params: Mapping[str, Any], history: AnimatorHistory) ->
 def half_days_attended(params: Mapping[str, Any], history: ParticipantHistory) -> CriterionResult:
     """Present at `min` of these modules' half-days."""
     target = int(params["min"])
-    count = len(history.modules_attended & _modules(params))
-    return CriterionResult(params["label"], count >= target, min(count, target), target)
+    modules = _modules(params)
+    count = len(history.modules_attended & modules)
+    # Shown out of the course's half-days (« 1 / 4 »), as the label says « 3 des 4 ».
+    return CriterionResult(params["label"], count >= target, min(count, target), target,
+                           shown=f"{count} / {len(modules)}")
 
 
 def quizzes_passed(params: Mapping[str, Any], history: ParticipantHistory) -> CriterionResult:
@@ -126,7 +141,9 @@ def quizzes_passed(params: Mapping[str, Any], history: ParticipantHistory) -> Cr
     ratio = float(params["min_ratio"])
     target = max(1, math.ceil(ratio * history.quiz_asked))
     met = history.quiz_asked > 0 and history.quiz_correct >= ratio * history.quiz_asked
-    return CriterionResult(params["label"], met, min(history.quiz_correct, target), target)
+    # Shown as right answers out of questions asked (« 1 / 2 »): the ratio the label speaks of.
+    return CriterionResult(params["label"], met, min(history.quiz_correct, target), target,
+                           shown=f"{history.quiz_correct} / {history.quiz_asked}")
 
 
 def tasks_attested(params: Mapping[str, Any], history: ParticipantHistory) -> CriterionResult:
@@ -162,12 +179,17 @@ def evaluate_one(criterion: Mapping[str, Any], history: History) -> CriterionRes
     """Evaluate one criterion."""
     if "any_of" in criterion:
         return any_of(criterion, history)
-    return EVALUATORS[criterion["kind"]](criterion, history)
+    return replace(EVALUATORS[criterion["kind"]](criterion, history), kind=criterion["kind"])
 
 
 def evaluate(spec: BadgeClassSpec, history: History) -> list[CriterionResult]:
     """The checklist of a badge class for this history."""
     return [evaluate_one(criterion, history) for criterion in spec.criteria]
+
+
+def by_kind(results: list[CriterionResult]) -> dict[str, CriterionResult]:
+    """The results of a checklist by criterion kind (children included): for the tables' columns."""
+    return {r.kind: r for result in results for r in result.flat() if r.kind}
 
 
 def earned(results: list[CriterionResult]) -> bool:

@@ -34,6 +34,17 @@ def participant_for_token(token: str | None) -> Participant | None:
                              .where(ParticipantDevice.token_hash == hashed))
 
 
+def bind_token_hash(participant_id: int, hashed: str, commit: bool = True) -> None:
+    """Make the phone of this token hash the participant's (it may have been someone else's of the group)."""
+    device = db.session.scalar(sa.select(ParticipantDevice).where(ParticipantDevice.token_hash == hashed))
+    if device is None:
+        db.session.add(ParticipantDevice(participant_id=participant_id, token_hash=hashed))
+    else:
+        device.participant_id = participant_id
+    if commit:
+        db.session.commit()
+
+
 def bind_device(participant: Participant, token: str | None) -> str:
     """Attach this phone to the participant; return the token to store in its cookie."""
     if token and len(token) <= 100:

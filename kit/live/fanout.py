@@ -11,6 +11,7 @@ from flask import current_app
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, socketio
+from kit.live.claims import pending_claims
 from kit.live.lookup import session_row
 from kit.live.state import animator_view, participant_state, public_state
 from slides import Deck
@@ -115,4 +116,5 @@ def _send_to_animators(session: Any, deck: Deck) -> None:
 def animator_payloads(session: Any, deck: Deck) -> tuple[dict[str, Any], dict[str, Any]]:
     """The animators' `state` and `roster` (whose `answer`s are to question `quiz`), from one reading."""
     state, people = animator_view(session, deck)
-    return state, {"session": session.id, "quiz": session.current_quiz, "participants": people}
+    return state, {"session": session.id, "quiz": session.current_quiz, "participants": people,
+                   "claims": pending_claims(session.id)}

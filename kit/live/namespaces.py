@@ -18,7 +18,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, socketio
-from kit.live import answers, presence, service, validation
+from kit.live import answers, claims, presence, service, validation
 from kit.live.codes import normalize_code
 from kit.live.devices import token_hash
 from kit.live.errors import LiveError
@@ -119,6 +119,16 @@ class AnimatorNamespace(Namespace):
         return {"on": on}
 
     @handler
+    def on_approve_device(self, data: object) -> dict[str, Any]:
+        """`{"claim": id, "accept": true|false}`: let a new phone be a participant whose phone is connected."""
+        data = validation.payload(data, {"claim", "accept"})
+        session, _deck = self._session()
+        claim_id = validation.integer(data, "claim", 1, 2**31, "Cette demande")
+        decided = claims.decide(session.id, claim_id, validation.boolean(data, "accept"), connection["user_id"])
+        refresh_animators(session.id)
+        return {"claim": decided.id, "status": decided.status}
+
+    @handler
     def on_sync(self, data: object) -> dict[str, Any]:
         """`{}`: ask for the whole state again (after a reconnection)."""
         validation.payload(data, set())
@@ -136,7 +146,8 @@ class ParticipantNamespace(Namespace):
         if code is None:
             raise ConnectionRefusedError("Code de séance incorrect.")
         # The session (plain columns) and the device's participant, if of its group, in one statement.
-        session = joining_row(code, token_hash(request.cookies.get("kit_device")))
+        device = token_hash(request.cookies.get("kit_device"))
+        session = joining_row(code, device)
         if session is None:
             raise ConnectionRefusedError("Cette séance est terminée ou le code est incorrect.")
         participant_id = session.participant_id
@@ -148,7 +159,8 @@ class ParticipantNamespace(Namespace):
         join_room(phones_room(session.id))
         join_room(participant_room(session.id, participant_id))
         # Presence and attendance in one transaction.
-        presence.connect(request.sid, session.id, participant_id, commit=False)  # type: ignore[attr-defined]
+        presence.connect(request.sid, session.id, participant_id, commit=False,  # type: ignore[attr-defined]
+                         device=device)
         answers.record_attendance(session.id, participant_id, commit=False)
         db.session.commit()
         deck = deck_by_revision_id(session.revision_id)

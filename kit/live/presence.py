@@ -8,14 +8,14 @@ shown as connected forever.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 
 from kit.extensions import db, socketio
-from kit.models import Presence, Worker, utcnow
+from kit.models import Attendance, Presence, TrainingSession, Worker, as_utc, utcnow
 
 HEARTBEAT_SECONDS = 15
 ALIVE_FOR = timedelta(seconds=3 * HEARTBEAT_SECONDS)
@@ -58,27 +58,52 @@ def _heartbeat_loop(app: Flask, wid: str) -> None:
                 app.logger.exception("battement de cœur du processus impossible")
 
 
-def connect(sid: str, session_id: int, participant_id: int, commit: bool = True) -> None:
+def connect(sid: str, session_id: int, participant_id: int, commit: bool = True, device: str | None = None) -> None:
     """Record a participant's open connection (`commit=False`: the caller commits it with the rest).
 
     A plain INSERT: a connection's sid is new.
     """
     db.session.execute(sa.insert(cast(sa.Table, Presence.__table__)), {
         "sid": sid, "worker_id": worker_id(), "session_id": session_id, "participant_id": participant_id,
-        "connected_at": utcnow()})
+        "connected_at": utcnow(), "device": device})
     if commit:
         db.session.commit()
 
 
 def disconnect(sid: str) -> tuple[int, int] | None:
-    """Forget a connection; return its (session id, participant id)."""
-    presence = db.session.get(Presence, sid)
-    if presence is None:
+    """Forget a connection, adding its time to the participant's attendance; return (session id, participant id)."""
+    row = db.session.execute(sa.select(Presence, TrainingSession.ended_at)
+                             .join(TrainingSession, TrainingSession.id == Presence.session_id)
+                             .where(Presence.sid == sid)).first()
+    if row is None:
         return None
+    presence, ended_at = row
     found = (presence.session_id, presence.participant_id)
+    seconds = connected_seconds(presence.connected_at, ended_at)
+    if seconds:
+        db.session.execute(sa.update(Attendance).where(
+            Attendance.session_id == presence.session_id, Attendance.participant_id == presence.participant_id)
+            .values(seconds_present=Attendance.seconds_present + seconds))
     db.session.delete(presence)
     db.session.commit()
     return found
+
+
+def connected_seconds(connected_at: datetime | None, ended_at: datetime | None) -> int:
+    """Seconds of a connection that count as present: until now, or until the session ended."""
+    start = as_utc(connected_at)
+    end = min(utcnow(), as_utc(ended_at) or utcnow())
+    return max(0, int((end - start).total_seconds())) if start else 0
+
+
+def seconds_present(session_id: int, ended_at: datetime | None) -> dict[int, int]:
+    """Each participant's time connected to a session: past connections, and the open ones so far."""
+    seconds: dict[int, int] = {pid: secs for pid, secs in db.session.execute(
+        sa.select(Attendance.participant_id, Attendance.seconds_present).where(Attendance.session_id == session_id))}
+    for participant_id, connected_at in db.session.execute(
+            sa.select(Presence.participant_id, Presence.connected_at).where(Presence.session_id == session_id)):
+        seconds[participant_id] = seconds.get(participant_id, 0) + connected_seconds(connected_at, ended_at)
+    return seconds
 
 
 def connected_participants(session_id: int) -> set[int]:

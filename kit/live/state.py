@@ -18,6 +18,8 @@ from kit.live.answers import answers_of, tally
 from kit.models import (
     Answer,
     Attendance,
+    ClaimStatus,
+    DeviceClaim,
     Participant,
     Presence,
     QuestionState,
@@ -42,12 +44,23 @@ _QUESTION_AND_MINE = (
     .where(_QUESTIONS.c.session_id == sa.bindparam("session_id"), _QUESTIONS.c.quiz_number == sa.bindparam("number"))
 )
 
-# Participants connected to a session by a live process (the rule of presence.connected_participants).
+# Participants connected to a session by a live process (the rule of presence.connected_participants),
+# with how many different phones: two phones being one participant is shown to the animator.
 _CONNECTED = (
-    sa.select(Presence.__table__.c.participant_id).distinct()
+    sa.select(Presence.__table__.c.participant_id,
+              sa.func.count(sa.distinct(Presence.__table__.c.device)).label("devices"))
     .where(Presence.__table__.c.session_id == sa.bindparam("session_id"),
            Presence.__table__.c.worker_id.in_(sa.select(Worker.__table__.c.id).where(
                Worker.__table__.c.seen_at >= sa.bindparam("alive_since"))))
+    .group_by(Presence.__table__.c.participant_id)
+    .subquery()
+)
+
+# Participants whose name was taken this session by a new phone, freely (their phone was offline) or accepted.
+_NEW_DEVICE = (
+    sa.select(DeviceClaim.__table__.c.participant_id).distinct()
+    .where(DeviceClaim.__table__.c.session_id == sa.bindparam("session_id"),
+           DeviceClaim.__table__.c.status.in_((ClaimStatus.FREE.value, ClaimStatus.ACCEPTED.value)))
     .subquery()
 )
 
@@ -56,9 +69,10 @@ _CONNECTED = (
 _ROSTER = (
     sa.select(_PARTICIPANTS.c.id, _PARTICIPANTS.c.nickname, _PARTICIPANTS.c.avatar,
               _CONNECTED.c.participant_id.is_not(None).label("connected"), _ATTENDANCE.c.present,
-              _ANSWERS.c.choices)
+              _ANSWERS.c.choices, _CONNECTED.c.devices, _NEW_DEVICE.c.participant_id.is_not(None).label("new_device"))
     .select_from(_PARTICIPANTS)
     .outerjoin(_CONNECTED, _CONNECTED.c.participant_id == _PARTICIPANTS.c.id)
+    .outerjoin(_NEW_DEVICE, _NEW_DEVICE.c.participant_id == _PARTICIPANTS.c.id)
     .outerjoin(_ATTENDANCE, sa.and_(_ATTENDANCE.c.session_id == sa.bindparam("session_id"),
                                     _ATTENDANCE.c.participant_id == _PARTICIPANTS.c.id))
     .outerjoin(_ANSWERS, sa.and_(_ANSWERS.c.session_id == sa.bindparam("session_id"),
@@ -163,5 +177,6 @@ def roster(session: Any) -> list[dict[str, Any]]:
                                         "group_id": session.group_id,
                                         "alive_since": utcnow() - presence.ALIVE_FOR})
     return [{"id": pid, "nickname": nickname, "avatar": avatar, "connected": bool(connected),
-             "present": bool(present), "answer": choices}
-            for pid, nickname, avatar, connected, present, choices in rows]
+             "present": bool(present), "answer": choices, "devices": devices or 0,
+             "new_device": bool(new_device)}
+            for pid, nickname, avatar, connected, present, choices, devices, new_device in rows]

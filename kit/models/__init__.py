@@ -6,6 +6,8 @@ from kit.models.content import ModuleImage, ModuleRevision
 from kit.models.live import (
     Answer,
     Attendance,
+    ClaimStatus,
+    DeviceClaim,
     Presence,
     QuestionState,
     SessionQuestion,
@@ -21,6 +23,8 @@ __all__ = [
     "Answer",
     "Attendance",
     "BadgeAssertion",
+    "ClaimStatus",
+    "DeviceClaim",
     "ModuleImage",
     "ModuleRevision",
     "Participant",

@@ -58,6 +58,10 @@ class TrainingSession(Base):
     # The room's Wi-Fi for the join slide's second QR code (kit/live/wifi.py): cleared when the session ends.
     wifi_ssid: Mapped[str | None] = mapped_column(sa.String(64))
     wifi_password: Mapped[str | None] = mapped_column(sa.String(63))
+    # The figures count a session only once its animator confirmed who was there (kit/reports/rules.py),
+    # with its duration: started → ended, unless the animator corrected it (counted_minutes).
+    attendance_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    counted_minutes: Mapped[int | None] = mapped_column()
 
     group: Mapped[TrainingGroup] = relationship()
     animator: Mapped[User] = relationship()
@@ -107,6 +111,9 @@ class Attendance(Base):
     present: Mapped[bool] = mapped_column(default=True)
     joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     corrected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Time the participant's phones were connected, added at each disconnection (kit/live/presence.py):
+    # what pre-ticks them when the animator confirms the attendance.
+    seconds_present: Mapped[int] = mapped_column(default=0, server_default="0")
 
     participant: Mapped[Participant] = relationship()
 
@@ -130,3 +137,31 @@ class Presence(Base):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"))
     connected_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The phone's device token hash: two phones of one participant are told apart from two tabs of one.
+    device: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class ClaimStatus(enum.StrEnum):
+    """A phone asking to be a participant: waiting for the animator, accepted, refused, or taken freely."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    FREE = "free"  # the name's phone was offline: taken without asking, shown as « nouveau téléphone »
+
+
+class DeviceClaim(Base):
+    """A phone that tapped « c'est moi » on a participant who already had another phone (kit/live/claims.py)."""
+
+    __tablename__ = "device_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), index=True)  # the new phone's
+    status: Mapped[str] = mapped_column(sa.String(10), default=ClaimStatus.PENDING.value)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    participant: Mapped[Participant] = relationship()

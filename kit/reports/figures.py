@@ -1,7 +1,8 @@
 """Figures computed from sessions and attendance: an animator's history, a participant's, an SIAE's month.
 
-A session counts once it was started (live or ended); a participant counts for a half-day
-where their attendance says present, whether it came from their phone or from the animator.
+Sessions are read through kit/reports/rules.py's `counted_sessions`: a session counts once it ended and
+its attendance was confirmed, for its real (or corrected) duration. A participant counts for a half-day
+where the confirmed attendance says present.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from kit.models import (
     TrainingGroup,
     TrainingSession,
 )
+from kit.reports.rules import counted_sessions
 
 RUN = (SessionStatus.LIVE.value, SessionStatus.ENDED.value)
 COURSE_MODULES = frozenset({1, 2, 3, 4})  # the 14 h course: modules 1 to 4, one half-day each
@@ -65,7 +67,7 @@ class AnimatorHistory:
 
     @property
     def hours(self) -> float:
-        """Hours delivered (the modules' planned durations)."""
+        """Hours delivered (the sessions' counted durations)."""
         return self.minutes / 60
 
     def groups_completed(self, modules: frozenset[int] = COURSE_MODULES) -> int:
@@ -79,18 +81,14 @@ class AnimatorHistory:
 
 def animator_history(animator_id: int) -> AnimatorHistory:
     """An animator's history, from the database."""
-    sessions = db.session.execute(sa.select(TrainingSession.id, TrainingSession.group_id,
-                                            TrainingSession.revision_id)
-                                  .where(TrainingSession.animator_id == animator_id,
-                                         TrainingSession.status.in_(RUN))).all()
+    sessions = counted_sessions(TrainingSession.animator_id == animator_id)
     by_module: dict[int, int] = defaultdict(int)
     groups: dict[int, set[int]] = defaultdict(set)
-    minutes = 0
-    for _session_id, group_id, revision_id in sessions:
-        info = module_info(revision_id)
+    for session in sessions:
+        info = module_info(session.revision_id)
         by_module[info.number] += 1
-        groups[group_id].add(info.number)
-        minutes += info.minutes
+        groups[session.group_id].add(info.number)
+    minutes = sum(session.minutes for session in sessions)
     half_days = dict(db.session.execute(
         sa.select(Attendance.participant_id, sa.func.count())
         .where(Attendance.present, Attendance.session_id.in_([s.id for s in sessions]))
@@ -118,13 +116,10 @@ def participant_history(participant_id: int) -> ParticipantHistory:
     A question counts as asked when it was opened in a session they were present at
     (polls have no right answer and do not count); no answer is a wrong answer.
     """
-    sessions = db.session.execute(
-        sa.select(TrainingSession.id, TrainingSession.revision_id)
-        .join(Attendance, Attendance.session_id == TrainingSession.id)
-        .where(Attendance.participant_id == participant_id, Attendance.present,
-               TrainingSession.status.in_(RUN))).all()
+    sessions = counted_sessions(TrainingSession.id.in_(
+        sa.select(Attendance.session_id).where(Attendance.participant_id == participant_id, Attendance.present)))
     modules, asked, correct = set(), 0, 0
-    for session_id, revision_id in sessions:
+    for session_id, revision_id in ((s.id, s.revision_id) for s in sessions):
         deck = deck_by_revision_id(revision_id)
         modules.add(deck.meta.number)
         opened = db.session.scalars(sa.select(SessionQuestion.quiz_number)
@@ -151,7 +146,7 @@ class MonthlyFigures:
     month: date  # its first day
     sessions: int  # half-day sessions held
     half_days: int  # half-days followed: one per participant present at a session
-    participant_minutes: int  # the same, in planned minutes of the modules
+    participant_minutes: int  # the same, in the sessions' counted minutes
     participants_enrolled: int  # members of the groups that had a session this month
     participants_trained: int  # present at one session of the month at least
     participants_completed: int  # completed the 4 half-days (14 h) this month
@@ -170,12 +165,10 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 def monthly_figures(siae: Siae, year: int, month: int) -> MonthlyFigures:
     """An SIAE's figures for a month, from its groups' sessions (by the day they took place)."""
     first, last = month_bounds(year, month)
-    sessions = db.session.execute(
-        sa.select(TrainingSession.id, TrainingSession.group_id, TrainingSession.revision_id, TrainingSession.day)
-        .join(TrainingGroup, TrainingGroup.id == TrainingSession.group_id)
-        .where(TrainingGroup.siae_id == siae.id, TrainingSession.status.in_(RUN), TrainingSession.day <= last)
-    ).all()
+    sessions = counted_sessions(TrainingSession.day <= last, TrainingSession.group_id.in_(
+        sa.select(TrainingGroup.id).where(TrainingGroup.siae_id == siae.id)))
     info = {s.id: (module_info(s.revision_id), s.day) for s in sessions}
+    minutes = {s.id: s.minutes for s in sessions}
     in_month = [s for s in sessions if s.day >= first]
     present = db.session.execute(sa.select(Attendance.session_id, Attendance.participant_id)
                                  .where(Attendance.present, Attendance.session_id.in_(list(info)))).all()
@@ -185,7 +178,7 @@ def monthly_figures(siae: Siae, year: int, month: int) -> MonthlyFigures:
         Participant.group_id.in_(sorted({s.group_id for s in in_month})))) or 0
     return MonthlyFigures(
         siae=siae, month=first, sessions=len(in_month), half_days=len(month_present),
-        participant_minutes=sum(info[sid][0].minutes for sid, _pid in month_present),
+        participant_minutes=sum(minutes[sid] for sid, _pid in month_present),
         participants_enrolled=enrolled,
         participants_trained=len({pid for _sid, pid in month_present}),
         participants_completed=_completed_in(present, info, first, last))

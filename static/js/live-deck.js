@@ -329,7 +329,7 @@
     var q = state && state.question;
     var letters = p.answer && q && rosterQuiz === q.number ? p.answer.map(function (i) { return q.quiz.choices[i] ? q.quiz.choices[i].letter : "?"; })
       : [];
-    var signature = [p.nickname, p.avatar, p.connected, letters.join("")].join("|");
+    var signature = [p.nickname, p.avatar, p.connected, letters.join(""), p.devices, p.new_device].join("|");
     if (person.drawn === signature) return;
     person.drawn = signature;
     var b = person.button;
@@ -340,6 +340,9 @@
     dot.appendChild(el("span", "", p.connected ? "●" : "○")).setAttribute("aria-hidden", "true");
     dot.appendChild(hiddenText(p.connected ? ", connecté·e" : ", pas connecté·e"));
     b.appendChild(dot);
+    // One name on two phones at once, or taken by a new phone this session: the animator should know.
+    if (p.devices > 1) b.appendChild(el("span", "person-flag", "· " + p.devices + " téléphones"));
+    else if (p.new_device) b.appendChild(el("span", "person-flag", "· nouveau téléphone"));
     var answer = el("span", "person-answer");
     if (letters.length) {
       answer.appendChild(el("span", "", "✓ " + letters.join(", "))).setAttribute("aria-hidden", "true");
@@ -456,6 +459,34 @@
       connected + (connected > 1 ? " connecté·e·s sur " : " connecté·e sur ") + roster.length : "personne pour l'instant";
   }
 
+  // --- Presenter: a new phone asking to be someone whose phone is connected ------------
+  var claims = [];
+  function drawClaims() {
+    var box = root.querySelector("[data-claims]");
+    if (!box) return;
+    box.textContent = "";
+    box.hidden = !claims.length;
+    claims.forEach(function (c) {
+      var row = el("div", "claim");
+      row.appendChild(el("p", "claim-text", c.nickname + " revient sur un autre téléphone : accepter ?"));
+      [["Accepter", true], ["Refuser", false]].forEach(function (choice) {
+        var button = el("button", "claim-" + (choice[1] ? "accept" : "refuse"), choice[0]);
+        button.type = "button";
+        button.setAttribute("aria-label", choice[0] + " le nouveau téléphone de " + c.nickname);
+        button.addEventListener("click", function () {
+          button.disabled = true;
+          socket.emit("approve_device", { claim: c.id, accept: choice[1] }, function (ack) {
+            if (ack && ack.ok) toast(choice[1] ? "Nouveau téléphone accepté pour " + c.nickname + "."
+              : "Téléphone refusé pour " + c.nickname + ".");
+            else { button.disabled = false; toast((ack && ack.error && ack.error.message) || "Action refusée."); }
+          });
+        });
+        row.appendChild(button);
+      });
+      box.appendChild(row);
+    });
+  }
+
   // "n participants connectés" on the join slide, in the page and in the presenter's copies.
   function drawJoinCount() {
     var n = roster.filter(function (p) { return p.connected; }).length;
@@ -506,8 +537,9 @@
   socket.on("roster", function (data) {
     roster = (data && data.participants) || [];
     rosterQuiz = data ? data.quiz : null;
+    claims = (data && data.claims) || [];
     drawJoinCount();
-    if (!projector) drawRoster();
+    if (!projector) { drawRoster(); drawClaims(); }
   });
   // One answer as it arrives: the count, the tally and the roster follow without a full state.
   socket.on("answer", function (data) {

@@ -60,7 +60,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iter
         make_user("admin@test.fr", Role.ADMIN.value)
         group = make_animator_group(animator, size=6, name="Groupe de novembre")
         sessions = run_course(group)
-        live = run_session(group, SLUGS[0], group.participants[:4], end=False)
+        live = run_session(group, SLUGS[0], group.participants[:4], end=False)  # live: not counted yet
         person = group.participants[0]
         for key in ("wifi", "recherche", "applications"):
             db.session.add(TaskAttestation(participant_id=person.id, task=key))
@@ -120,8 +120,8 @@ def test_the_animator_sees_their_progress(animator: BrowserContext, site: Site, 
     page.get_by_role("link", name="Ma progression et mon badge").click()
     expect(page.get_by_role("heading", name="Ma progression", exact=True)).to_be_visible()
     figures = page.locator(".figures")
-    expect(figures).to_contain_text("5 séances animées")
-    expect(figures).to_contain_text("17 h 30")
+    expect(figures).to_contain_text("4 séances animées")
+    expect(figures).to_contain_text("14 h")
     expect(figures).to_contain_text("6 participant·es formé·es")
     expect(figures).to_contain_text("1 groupe mené sur les 4 demi-journées")
     checklist = page.locator(".checklist > li")

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from kit.badges.criteria import class_for, earned, evaluate
+from kit.badges.criteria import by_kind, class_for, earned, evaluate
 from kit.badges.issuance import IssuanceError, active_assertion, erase_participant, issue_participant_badge
 from kit.badges.revocation import revoke_from_form
 from kit.content.library import module_titles
@@ -73,7 +73,7 @@ def group(group_id: int) -> str:
     for participant in found.participants:
         history = participant_history(participant.id)
         results = evaluate(spec, history)
-        rows.append((participant, history, earned(results),
+        rows.append((participant, by_kind(results), earned(results),
                      active_assertion(spec.slug, participant_id=participant.id)))
     return render_template("progress/group.html", group=found, rows=rows, spec=spec)
 

@@ -6,21 +6,25 @@ No account, no e-mail, no password: a nickname, an avatar, and a cookie on the p
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from kit.extensions import db, limiter
 from kit.forms import Form, SelectChoice
+from kit.live import claims
 from kit.live.codes import normalize_code
 from kit.live.devices import COOKIE, COOKIE_MAX_AGE, bind_device, participant_for_token
-from kit.models import Participant, SessionStatus, TrainingSession
+from kit.live.fanout import refresh_animators
+from kit.models import ClaimStatus, Participant, SessionStatus, TrainingSession
 from kit.people.nicknames import AVATARS, NICKNAME, nickname_key
 
 bp = Blueprint("join", __name__)
 
 JOIN_LIMIT = "30 per minute;300 per hour"
+# The waiting page polls every few seconds for as long as the animator takes to answer.
+WAIT_LIMIT = "60 per minute"
 TOO_MANY = "Trop d'essais. Attendez une minute, puis réessayez."
 
 
@@ -110,17 +114,46 @@ def new_participant(code: str) -> tuple[str, int] | Response:
 @bp.post("/j/<code>/moi/<int:participant_id>")
 @limiter.limit(JOIN_LIMIT, error_message=TOO_MANY)
 def returning_participant(code: str, participant_id: int) -> Response:
-    """"C'est moi": a participant of the group, on this phone."""
+    """"C'est moi": a participant of the group, on this phone; the animator approves if their phone is on."""
     live = _session_or_404(code)
     participant = db.session.get(Participant, participant_id)
     if participant is None or participant.group_id != live.group_id:
         abort(404, "Cette personne n'est pas dans le groupe de cette séance.")
-    return _identified(participant, code)
+    token, pending = claims.claim(live.id, participant, request.cookies.get(COOKIE))
+    if pending is not None:
+        refresh_animators(live.id)  # the presenter shows the request at once
+        return _with_cookie(redirect(url_for("join.waiting", code=code)), token)
+    return _with_cookie(redirect(url_for("join.session", code=code)), token)
+
+
+@bp.get("/j/<code>/attente")
+@limiter.limit(WAIT_LIMIT, error_message=TOO_MANY)
+def waiting(code: str) -> str | Response:
+    """This phone asked to be someone whose phone is connected: it waits for the animator's answer."""
+    live = _session_or_404(code)
+    found = claims.status_of(live.id, request.cookies.get(COOKIE))
+    if found is None or found.status in (ClaimStatus.ACCEPTED, ClaimStatus.FREE):
+        return redirect(url_for("join.session", code=code))
+    return render_template("join/waiting.html", code=code, claim=found, participant=found.participant)
+
+
+@bp.get("/j/<code>/attente.json")
+@limiter.limit(WAIT_LIMIT, error_message=TOO_MANY)
+def waiting_status(code: str) -> Response:
+    """The answer the waiting page polls for: `{"status": "pending"|"accepted"|"refused"|"none"}`."""
+    live = _session_or_404(code)
+    found = claims.status_of(live.id, request.cookies.get(COOKIE))
+    status = "none" if found is None else "accepted" if found.status == ClaimStatus.FREE else found.status
+    return jsonify(status=status)
 
 
 def _identified(participant: Participant, code: str) -> Response:
-    token = bind_device(participant, request.cookies.get(COOKIE))
-    response = make_response(redirect(url_for("join.session", code=code)))
+    return _with_cookie(redirect(url_for("join.session", code=code)),
+                        bind_device(participant, request.cookies.get(COOKIE)))
+
+
+def _with_cookie(response: Response, token: str) -> Response:
+    response = make_response(response)
     response.set_cookie(COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                         secure=request.is_secure)
     return response

@@ -6,7 +6,6 @@ import io
 from datetime import date
 
 import segno
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -18,11 +17,14 @@ from kit.extensions import db
 from kit.forms import Form, SelectChoice
 from kit.live import service
 from kit.live.addresses import join_url, short_join_url, unreachable_warning
+from kit.live.attendance import MAX_MINUTES, attendance_lines, confirm, save_attendance, to_confirm
+from kit.live.claims import claims_by_participant, devices_connected
 from kit.live.errors import LiveError
 from kit.live.fanout import broadcast
 from kit.live.wifi import check_wifi, wifi_qr_svg
-from kit.models import Attendance, Participant, SessionStatus, TrainingSession
+from kit.models import SessionStatus, TrainingSession
 from kit.people.access import own_group_or_404, own_session_or_404, owned_groups, require_animator_space
+from kit.reports.rules import duration_minutes, real_minutes, session_minutes
 
 bp = Blueprint("sessions", __name__, url_prefix="/animateur")
 bp.before_request(login_required(require_animator_space))
@@ -65,28 +67,30 @@ def new_session() -> str | Response:
 
 @bp.get("/seances/<int:session_id>")
 def session(session_id: int) -> str:
-    """A session: start it, open its projector and presenter, end it, correct its attendance."""
-    live = own_session_or_404(session_id)
-    deck = deck_for(live.revision)
-    return render_template("animator/session.html", session=live, deck=deck, join_url=join_url(live),
-                           attendance=attendance_of(live), attendance_form=AttendanceForm(),
-                           unreachable=unreachable_warning() if live.status != SessionStatus.ENDED else None)
+    """A session: start it, open its projector and presenter, end it, confirm its attendance."""
+    return _session_page(own_session_or_404(session_id))[0]
+
+
+def _session_page(live: TrainingSession, chosen: set[int] | None = None, minutes: str | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    real = real_minutes(live.started_at, live.ended_at)
+    shown = duration_minutes(live)
+    return render_template("animator/session.html", session=live, deck=deck_for(live.revision),
+                           join_url=join_url(live), attendance=attendance_lines(live, chosen),
+                           attendance_form=AttendanceForm(), to_confirm=to_confirm(live), real_minutes=real,
+                           minutes=minutes if minutes is not None else ("" if shown is None else str(shown)),
+                           counted=session_minutes(live), claims=claims_by_participant(live.id),
+                           devices=devices_connected(live.id),
+                           unreachable=unreachable_warning() if live.status != SessionStatus.ENDED else None), status
 
 
 class AttendanceForm(Form):
     """The attendance of a session: one `present` checkbox per participant (read from the request)."""
 
 
-def attendance_of(live: TrainingSession) -> list[tuple[Participant, Attendance | None]]:
-    """Each participant of the session's group with their attendance row, if any."""
-    rows = {a.participant_id: a for a in db.session.scalars(
-        sa.select(Attendance).where(Attendance.session_id == live.id))}
-    return [(p, rows.get(p.id)) for p in live.group.participants]
-
-
 @bp.post("/seances/<int:session_id>/presences")
-def correct_attendance(session_id: int) -> Response:
-    """Correct the attendance recorded when phones joined: someone present without a phone, say."""
+def correct_attendance(session_id: int) -> str | tuple[str, int] | Response:
+    """Correct the attendance during the session; once it ended, confirm it with the session's duration."""
     live = own_session_or_404(session_id)
     if live.status == SessionStatus.PLANNED:
         abort(400, "Démarrez la séance avant de noter les présences.")
@@ -97,19 +101,20 @@ def correct_attendance(session_id: int) -> Response:
     if not all(value.isdigit() and int(value) in members for value in chosen):
         abort(400, "Cette personne n'est pas dans le groupe de cette séance.")
     present = {int(value) for value in chosen}
-    changed = 0
-    for participant, row in attendance_of(live):
-        wanted = participant.id in present
-        if row is None and wanted:
-            db.session.add(Attendance(session_id=live.id, participant_id=participant.id, present=True,
-                                      corrected_by_id=current_user.id))
-            changed += 1
-        elif row is not None and row.present != wanted:
-            row.present = wanted
-            row.corrected_by_id = current_user.id
-            changed += 1
+    if live.status != SessionStatus.ENDED:
+        changed = save_attendance(live, present, current_user.id)
+        db.session.commit()
+        flash(f"Présences enregistrées ({changed} changement{'s' if changed > 1 else ''}).", "success")
+        return redirect(url_for("sessions.session", session_id=live.id) + "#presences")
+    typed = request.form.get("minutes", "").strip()
+    if not typed.isdigit() or not 0 <= int(typed) <= MAX_MINUTES:
+        flash(f"Indiquez la durée de la séance en minutes, de 0 à {MAX_MINUTES}.", "error")
+        return _session_page(live, present, typed[:10], 400)
+    first = live.attendance_confirmed_at is None
+    confirm(live, present, int(typed), real_minutes(live.started_at, live.ended_at), current_user.id)
     db.session.commit()
-    flash(f"Présences enregistrées ({changed} changement{'s' if changed > 1 else ''}).", "success")
+    flash("Présences confirmées : elles comptent maintenant dans les chiffres et les badges." if first
+          else "Présences et durée enregistrées.", "success")
     return redirect(url_for("sessions.session", session_id=live.id) + "#presences")
 
 
@@ -176,8 +181,9 @@ def end(session_id: int) -> Response:
     live = own_session_or_404(session_id)
     service.end(live)
     broadcast(live, deck_for(live.revision))
-    flash("Séance terminée. Merci !", "success")
-    return redirect(url_for("sessions.session", session_id=live.id))
+    flash("Séance terminée. Confirmez maintenant qui était là : les présences ne comptent qu'une fois confirmées.",
+          "success")
+    return redirect(url_for("sessions.session", session_id=live.id) + "#presences")
 
 
 def _live_or_redirect(session_id: int) -> TrainingSession | Response:

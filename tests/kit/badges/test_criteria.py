@@ -15,7 +15,16 @@ from kit.live import service
 from kit.models import Answer, RecordKind, SessionQuestion
 from kit.reports.figures import AnimatorHistory, ParticipantHistory, animator_history, participant_history
 from tests.factories import make_user
-from tests.histories import SLUGS, make_animator_group, make_coordinator, make_siae, record, run_course, run_session
+from tests.histories import (
+    SLUGS,
+    finish,
+    make_animator_group,
+    make_coordinator,
+    make_siae,
+    record,
+    run_course,
+    run_session,
+)
 
 ANIMATOR = class_for("animator")
 PARTICIPANT = class_for("participant")
@@ -92,7 +101,10 @@ def test_an_animator_history_built_in_the_database(app: Flask) -> None:
         group = make_animator_group(animator, size=6)
         assert not earned(evaluate(ANIMATOR, animator_history(animator.id)))
         sessions = run_course(group)
-        run_session(group, SLUGS[0], group.participants[:2], end=False)  # live: counts as run
+        run_session(group, SLUGS[0], group.participants[:2])
+        run_session(group, SLUGS[1], group.participants, end=False)  # still live: counts once confirmed
+        run_session(group, SLUGS[2], group.participants, minutes=3)  # 3 minutes: not a half-day
+        run_session(group, SLUGS[3], group.participants, confirm=False)  # attendance not confirmed yet
         record(animator, RecordKind.TRAINING, coordinator)
         history = animator_history(animator.id)
         assert history.sessions_by_module == {1: 2, 2: 1, 3: 1, 4: 1}
@@ -143,7 +155,7 @@ def test_a_participant_history_counts_quizzes_asked_and_answered_right(app: Flas
                             Answer(session_id=session.id, quiz_number=quizzes[1].number, participant_id=awa.id,
                                    choices=wrong)])
         db.session.commit()
-        service.end(session)
+        finish(session)
         history = participant_history(awa.id)
         assert history.modules_attended == {1}
         assert (history.quiz_asked, history.quiz_correct) == (3, 1)

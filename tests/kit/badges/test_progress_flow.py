@@ -50,7 +50,7 @@ def admin_creates_the_accounts(app: Flask) -> None:
 
 def run_half_day(app: Flask, animator: FlaskClient, group_id: int, slug: str, phones: tuple[str, ...],
                  corrections: dict[str, bool]) -> int:
-    """Plan, start, let phones join, correct attendance, end: as the animator does it."""
+    """Plan, start, let phones join, end, confirm the attendance and the duration: as the animator does it."""
     response = animator.post("/animateur/seances/nouvelle", data={"group": group_id, "module": slug,
                                                                   "day": "2026-11-20"})
     session_id = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -67,10 +67,11 @@ def run_half_day(app: Flask, animator: FlaskClient, group_id: int, slug: str, ph
             Participant.group_id == group_id))}
         present = {n for n, pid in people.items() if attendance(session_id).get(pid)}
     present = {n for n in people if corrections.get(n, n in present)}
-    response = animator.post(f"/animateur/seances/{session_id}/presences",
-                             data={"present": [str(people[n]) for n in sorted(present)]})
-    assert response.status_code == 302
     animator.post(f"/animateur/seances/{session_id}/terminer")
+    # The phones stayed seconds: the animator gives the half-day's real length.
+    response = animator.post(f"/animateur/seances/{session_id}/presences",
+                             data={"present": [str(people[n]) for n in sorted(present)], "minutes": "210"})
+    assert response.status_code == 302
     return session_id
 
 

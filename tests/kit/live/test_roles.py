@@ -36,6 +36,7 @@ ANIMATOR_EVENTS: dict[str, Callable[[Live], dict[str, Any]]] = {
                                 "choices": [0]},
     "black": lambda live: {"on": True},
     "sync": lambda live: {},
+    "approve_device": lambda live: {"claim": pending_claim(live), "accept": True},
 }
 PHONE_EVENTS: dict[str, Callable[[Live], dict[str, Any]]] = {
     "answer": lambda live: {"quiz": live.quiz_number(), "choices": [0]},
@@ -48,6 +49,16 @@ def participant_id(live: Live, nickname: str) -> int:
 
     with live.app.app_context():
         return db.session.scalar(db.select(Participant.id).where(Participant.nickname == nickname))
+
+
+def pending_claim(live: Live) -> int:
+    """A new phone asking to be Chloé while Chloé's phone is connected: the claim's id."""
+    from kit.models import DeviceClaim
+
+    live.chloe = live.phone("Chloé")  # type: ignore[attr-defined]  # kept connected for the test
+    join_as(live.app, live.code, "Chloé", approve=False)
+    with live.app.app_context():
+        return db.session.scalar(db.select(DeviceClaim.id).where(DeviceClaim.status == "pending"))
 
 
 def handled_events(namespace: type) -> set[str]:

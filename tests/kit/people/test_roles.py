@@ -146,7 +146,7 @@ CASES = [
     Case("sessions.sheet", "GET", "/animateur/seances/{session}/fiche", animator_space(200)),
     Case("sessions.script", "GET", "/animateur/seances/{session}/trame", animator_space(200)),
     Case("sessions.correct_attendance", "POST", "/animateur/seances/{session}/presences", animator_space(302),
-         {"present": ["{participant}"]}),
+         {"present": ["{participant}"], "minutes": "200"}),
     # Progress, and the participants' badges.
     Case("progress.index", "GET", "/progression/", animator_space(200, others=200)),
     Case("progress.group", "GET", "/progression/groupes/{group}", animator_space(200)),

@@ -36,7 +36,11 @@ def month(app: Flask) -> dict[str, int]:
         run_session(g1, SLUGS[0], [p1, p2, p3], date(2026, 10, 20))
         run_session(g1, SLUGS[1], [p1, p2, p4], date(2026, 11, 3))
         run_session(g1, SLUGS[2], [p1, p2], date(2026, 11, 10))
-        run_session(g1, SLUGS[3], [p1, p3], date(2026, 11, 17), end=False)  # still live: it was run
+        run_session(g1, SLUGS[3], [p1, p3], date(2026, 11, 17))
+        # None of these count: still live, 3 minutes long, attendance not confirmed.
+        run_session(g1, SLUGS[3], [p4], date(2026, 11, 18), end=False)
+        run_session(g1, SLUGS[3], [p4], date(2026, 11, 19), minutes=3)
+        run_session(g1, SLUGS[3], [p4], date(2026, 11, 20), confirm=False)
         planned = run_session(g1, SLUGS[0], [p4], date(2026, 11, 24), end=False)
         planned.status = "planned"  # never started: does not count
         run_session(g2, SLUGS[0], [g2.participants[0]], date(2026, 12, 1))
