@@ -168,6 +168,7 @@ def prepare_process() -> None:
     with app.app_context():
         checkpoints.start(db.engine, app.config["SQLITE_CHECKPOINT_SECONDS"])
     collector.watch(app.config["GC_SLOW_PAUSE_MS"] / 1000)
+    gevent.spawn(collector.report_forever)  # the callback only notes slow pauses: logged from here
     if app.config["GC_TUNING"]:
         collector.settle()
     if app.config["HUB_STALL_MS"] > 0:

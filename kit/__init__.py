@@ -40,6 +40,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_extensions(app)
 
+    from kit.ops.headers import init_headers
+
+    init_headers(app)
+
     from kit.errors import init_errors
 
     init_errors(app)

@@ -129,6 +129,20 @@ def create_user_command(email: str, name: str, role: str, password: str, region:
     click.echo(f"Compte créé : {email} ({role})")
 
 
+@users_cli.command("sign-out")
+@click.argument("email")
+def sign_out_user_command(email: str) -> None:
+    """End every session and remember-me cookie of an account (a lost phone, a shared computer)."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        click.echo(f"Aucun compte pour {email}.", err=True)
+        raise SystemExit(1)
+    user.end_sessions()
+    db.session.commit()
+    click.echo(f"{user.email} est déconnecté·e partout : ses navigateurs et fenêtres d'animation doivent se "
+               "reconnecter.")
+
+
 backup_cli = AppGroup("backup", help="Sauvegarder et restaurer la base de données (docs/operations.md).")
 
 

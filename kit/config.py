@@ -66,6 +66,12 @@ class Config:
     # How many reverse proxies (nginx) stand in front of the app: their X-Forwarded-For/-Proto/-Host are
     # then believed, so that rate limits count each phone's own address. 0 (a laptop): believe none.
     TRUSTED_PROXIES: int = 0
+    # Behind HTTPS (X-Forwarded-Proto: https from a trusted proxy), how long browsers must keep to HTTPS
+    # (Strict-Transport-Security, in seconds; kit/ops/headers.py). 0: no HSTS. Never sent over plain HTTP.
+    HSTS_MAX_AGE: int = 31_536_000
+    # GET /sante gives its details (host, pid, version, checks) to the loopback, and to whoever sends this
+    # token (header X-Health-Token or ?token=); others get the state only. Empty: loopback only.
+    HEALTH_TOKEN: str | None = None
     # Logs on stderr (kit/ops/logs.py, docs/operations.md): "json", one object per line for a log collector;
     # "text", every line readable; "human", short French lines for the animator; "auto": human at a terminal,
     # json otherwise. And the lowest level written (DEBUG, INFO, WARNING, ERROR).
@@ -101,7 +107,7 @@ ENVIRONMENT: dict[str, str] = {
                                "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "LOG_FORMAT",
                                "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS", "AUTO_MIGRATE",
                                "SQLITE_CHECKPOINT_SECONDS",
-                               "SECRET_KEY",
+                               "SECRET_KEY", "HSTS_MAX_AGE", "HEALTH_TOKEN",
                                "HALF_DAY_MIN_MINUTES", "HALF_DAY_MAX_MINUTES", "ATTENDANCE_PRETICK_MINUTES")},
 }
 

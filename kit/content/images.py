@@ -29,6 +29,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_SVG_ELEMENTS = 20_000
+MAX_SVG_DEPTH = 100  # the cleaning and the writing recurse: 1,000 nested <g> was a RecursionError (a 500)
 
 SVG_ELEMENTS = frozenset({
     "svg", "g", "defs", "title", "desc", "symbol", "use", "path", "rect", "circle", "ellipse", "line",
@@ -140,6 +141,16 @@ def _clean(element: ElementTree.Element, budget: list[int]) -> None:
         _clean(child, budget)
 
 
+def _check_depth(root: ElementTree.Element) -> None:
+    """Refuse an SVG nested deeper than MAX_SVG_DEPTH, walked without recursion."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_SVG_DEPTH:
+            raise ImageError(f"Ce SVG est trop compliqué : {MAX_SVG_DEPTH} niveaux d'imbrication au plus.")
+        stack.extend((child, depth + 1) for child in element)
+
+
 def _clean_attributes(element: ElementTree.Element) -> None:
     for name in list(element.attrib):
         value = element.attrib.pop(name)
@@ -161,6 +172,7 @@ def sanitize_svg(data: bytes) -> bytes:
         raise ImageError(f"Ce fichier SVG est mal formé ({error}).") from error
     if not isinstance(root.tag, str) or root.tag not in ("svg", f"{{{SVG_NS}}}svg"):
         raise ImageError("Ce fichier n'est pas une image SVG : il doit commencer par <svg>.")
+    _check_depth(root)
     if root.tag == "svg":  # no namespace: read every plain name as SVG
         for element in root.iter():
             if isinstance(element.tag, str) and not element.tag.startswith("{"):

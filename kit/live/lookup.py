@@ -29,10 +29,11 @@ _JOINING = (
     .where(_SESSIONS.c.join_code == sa.bindparam("code"))
 )
 
-# An animator's event: the session, with the current role and activity of the account driving it.
+# An animator's event: the session, with the current role and activity of the account driving it, as long
+# as the account's session token is still the one the window connected with (signing out rotates it).
 _DRIVEN = (
     sa.select(TrainingSession, User.role, User.active)
-    .join(User, User.id == sa.bindparam("user_id"))
+    .join(User, sa.and_(User.id == sa.bindparam("user_id"), User.session_token == sa.bindparam("token")))
     .where(TrainingSession.id == sa.bindparam("session_id"))
 )
 
@@ -47,6 +48,9 @@ def joining_row(code: str, device_token_hash: str | None) -> Any | None:
     return db.session.execute(_JOINING, {"code": code, "token_hash": device_token_hash}).first()
 
 
-def driven_row(session_id: object, user_id: object) -> Any | None:
-    """The session an animator's window drives, with the account's `role` and `active` (or None)."""
-    return db.session.execute(_DRIVEN, {"session_id": session_id, "user_id": user_id}).first()
+def driven_row(session_id: object, user_id: object, token: object = None) -> Any | None:
+    """The session an animator's window drives, with the account's `role` and `active` (or None).
+
+    None too when `token` is no longer the account's session token: the window's sign-in has ended.
+    """
+    return db.session.execute(_DRIVEN, {"session_id": session_id, "user_id": user_id, "token": token}).first()

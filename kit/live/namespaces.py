@@ -57,14 +57,14 @@ class AnimatorNamespace(Namespace):
             raise ConnectionRefusedError("Cette séance n'est pas la vôtre.")
         connection["session_id"] = session.id
         # Each event checks this account again, in the statement that reads the session (no user loader).
-        connection["user_id"] = current_user.id
+        connection["user_id"], connection["token"] = current_user.id, current_user.session_token
         join_room(animators_room(session.id))
         state, roster = animator_payloads(session, deck_by_revision_id(session.revision_id))
         emit("state", state)
         emit("roster", roster)
 
     def _session(self) -> tuple[TrainingSession, Deck]:
-        row = driven_row(connection.get("session_id"), connection.get("user_id"))
+        row = driven_row(connection.get("session_id"), connection.get("user_id"), connection.get("token"))
         if row is None or not row.active or not may_drive(row.TrainingSession, connection["user_id"], row.role):
             raise LiveError("Cette séance n'est pas la vôtre.", "interdit")
         session = row.TrainingSession

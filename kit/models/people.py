@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import enum
+import hmac
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kit.models.base import Base, utcnow
 
 SIAE_KINDS = ("ACI", "AI", "EI", "ETTI", "GEIQ")
+
+
+def new_session_token() -> str:
+    """A random, URL-safe token of 43 characters (256 bits)."""
+    return secrets.token_urlsafe(32)
 
 
 class Role(enum.StrEnum):
@@ -49,12 +56,33 @@ class User(UserMixin, Base):
     region: Mapped[str | None] = mapped_column(sa.String(80))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Part of every session and remember-me cookie (get_id): a new one ends them all, server-side.
+    session_token: Mapped[str] = mapped_column(sa.String(43), default=new_session_token)
 
     siae: Mapped[Siae | None] = relationship()
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash, never the password."""
+        """Store a salted hash, never the password; the browsers signed in with the old one are signed out."""
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this account stops opening pages (commit to apply)."""
+        self.session_token = new_session_token()
+
+    @validates("active")
+    def _deactivated(self, _key: str, active: bool) -> bool:
+        if not active and self.active is not False:
+            self.end_sessions()
+        return active
+
+    def get_id(self) -> str:
+        """Flask-Login stores "id:token" in the cookies, so that rotating the token ends them."""
+        return f"{self.id}:{self.session_token}"
+
+    def has_session_token(self, token: str) -> bool:
+        """Whether a cookie's token is this account's current one (in constant time)."""
+        return hmac.compare_digest(token.encode(), (self.session_token or "").encode())
 
     def check_password(self, password: str) -> bool:
         """Whether the password matches the stored hash."""

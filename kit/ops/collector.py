@@ -13,13 +13,24 @@ pauses:
 
 Collections that pause the process longer than `SLOW_PAUSE` are logged (logger `kit.gc`), so that an
 operator sees them in the same log as the requests.
+
+The callback itself logs nothing: it runs inside the collector, at any allocation of any greenlet, while a
+greenlet is being killed, and in the interpreter's last collections. Logging there took the logging locks and
+asked threading (both gevent's once patched) for the current greenlet: during the interpreter's finalization
+greenlet refuses ("RuntimeError: greenlet is being finalized", printed as "Exception ignored in ... on_collection"
+in about 1 stop in 9), and a lock held by another greenlet would have switched greenlets inside the
+collector. So the callback only notes the pause; `report()` logs the notes, from `report_forever()`'s greenlet
+and once more at exit, after which the callback is removed.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
+import sys
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +39,10 @@ log = logging.getLogger("kit.gc")
 # Python's defaults are (700, 10, 10). A young collection of 20,000 objects takes well under a millisecond.
 THRESHOLDS = (20_000, 10, 10)
 SLOW_PAUSE = 0.05  # seconds: a third of the latency budget
+REPORT_EVERY = 1.0  # seconds between two looks at the noted pauses
+# Slow pauses noted and not logged yet; bounded, in case nothing reports them (a deque's append and popleft
+# are atomic and take no lock).
+_noted: deque[dict[str, Any]] = deque(maxlen=100)
 
 
 def settle(thresholds: tuple[int, int, int] | None = None) -> None:
@@ -38,10 +53,16 @@ def settle(thresholds: tuple[int, int, int] | None = None) -> None:
 
 
 def watch(slow: float = SLOW_PAUSE) -> Callable[[str, dict[str, Any]], None]:
-    """Log every collection that pauses the process for `slow` seconds or more; returns the callback."""
+    """Note every collection that pauses the process for `slow` seconds or more; returns the callback.
+
+    The notes are logged by `report()`; the callback is removed at exit, before the interpreter's finalization.
+    """
     started: list[tuple[float, float]] = []
 
     def on_collection(phase: str, info: dict[str, Any]) -> None:
+        # Only clocks, a list and a deque here: no log, no lock, no greenlet (see the module's docstring).
+        if sys.is_finalizing():
+            return
         if phase == "start":
             started.append((time.perf_counter(), time.process_time()))
             return
@@ -51,10 +72,34 @@ def watch(slow: float = SLOW_PAUSE) -> Callable[[str, dict[str, Any]], None]:
         pause = time.perf_counter() - wall
         if pause >= slow:
             # cpu_ms is the collector's own work; pause_ms adds the time the process waited for a core.
-            log.warning("pause du ramasse-miettes : %.0f ms", 1000 * pause,
-                        extra={"generation": info.get("generation"), "pause_ms": round(1000 * pause, 1),
-                               "cpu_ms": round(1000 * (time.process_time() - cpu), 1),
-                               "collected": info.get("collected"), "frozen": gc.get_freeze_count()})
+            _noted.append({"generation": info.get("generation"), "pause_ms": round(1000 * pause, 1),
+                           "cpu_ms": round(1000 * (time.process_time() - cpu), 1),
+                           "collected": info.get("collected"), "frozen": gc.get_freeze_count()})
 
     gc.callbacks.append(on_collection)
+    atexit.register(unwatch, on_collection)
     return on_collection
+
+
+def unwatch(callback: Callable[[str, dict[str, Any]], None]) -> None:
+    """Stop noting pauses (at exit: the last collections run while greenlet and logging are torn down)."""
+    if callback in gc.callbacks:
+        gc.callbacks.remove(callback)
+    report()
+
+
+def report() -> int:
+    """Log the pauses noted since the last call, outside the collector; how many."""
+    count = 0
+    while _noted:
+        pause = _noted.popleft()
+        log.warning("pause du ramasse-miettes : %.0f ms", pause["pause_ms"], extra=pause)
+        count += 1
+    return count
+
+
+def report_forever(every: float = REPORT_EVERY) -> None:
+    """Log the noted pauses every `every` seconds; run in its own greenlet (run.py)."""
+    while True:
+        time.sleep(every)
+        report()

@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,8 +36,65 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
+
+
+# What a page did wrong during the current test: Content-Security-Policy violations, uncaught script errors,
+# console errors. `no_page_error` fails the test with them.
+PAGE_ERRORS: list[str] = []
+# The browser reports each violation as a console error too; this says which directive, and where.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Violation de la CSP : " + event.violatedDirective + " bloque "
+                + (event.blockedURI || "du code en ligne") + " (" + event.sourceFile + ":" + event.lineNumber + ")");
+});"""
+# Not the page's fault: a status the test asked for (a 404, a 403), or the Socket.IO client's retries while a
+# test stops the server.
+IGNORED_CONSOLE = ("Failed to load resource", "WebSocket connection to")
+
+
+def watch_page(page: Any) -> None:
+    """Collect the page's script errors and console errors into PAGE_ERRORS."""
+    page.on("pageerror", lambda error: PAGE_ERRORS.append(f"{page.url} : erreur de script : {error}"))
+    page.on("console", lambda message: PAGE_ERRORS.append(f"{page.url} : {message.text}")
+            if message.type == "error" and not message.text.startswith(IGNORED_CONSOLE) else None)
+
+
+def watch_context(context: Any) -> Any:
+    """Every page of the context, now and later, reports its violations and errors."""
+    context.add_init_script(REPORT_VIOLATIONS)
+    context.on("page", watch_page)
+    for page in context.pages:
+        watch_page(page)
+    return context
+
+
+class WatchedBrowser:
+    """The Playwright browser, whose contexts and pages all report CSP violations and script errors."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    def new_context(self, **options: Any) -> Any:
+        return watch_context(self._browser.new_context(**options))
+
+    def new_page(self, **options: Any) -> Any:
+        page = self._browser.new_page(**options)
+        watch_context(page.context)
+        return page
+
+
+@pytest.fixture(autouse=True)
+def no_page_error() -> Iterator[None]:
+    """A browser test fails when a page broke the Content-Security-Policy or logged an error."""
+    PAGE_ERRORS.clear()
+    yield
+    errors, PAGE_ERRORS[:] = list(PAGE_ERRORS), []
+    if errors:
+        pytest.fail("erreurs dans les pages :\n" + "\n".join(errors[:20]), pytrace=False)
 
 
 @pytest.fixture(scope="session")

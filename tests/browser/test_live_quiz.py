@@ -36,7 +36,7 @@ def tap(phone: Page, letter: str) -> None:
 
 def axe(page: Page) -> list[dict]:
     """axe-core's violations on the page."""
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # the CSP refuses add_script_tag
     return page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
 
 

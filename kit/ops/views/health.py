@@ -4,10 +4,15 @@
 the Socket.IO message queue (SOCKETIO_MESSAGE_QUEUE=redis://…), Redis answers a PING; 503 with
 {"etat": "erreur", ...} and the failing part otherwise. Cheap enough to be polled every second:
 no session, no template, no write. Operators' guide: docs/operations.md.
+
+Anyone gets the state; the details (version, pid, host name, the checks) only the loopback or whoever
+sends HEALTH_TOKEN: they tell an attacker what runs where.
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import os
 import socket
 import time
@@ -17,7 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from kit.extensions import csrf, db, limiter
 
@@ -90,8 +95,25 @@ def health() -> tuple[Response, int]:
     if queue:
         checks["redis"] = _run("redis", check_redis) if queue.startswith(REDIS_SCHEMES) else {"etat": "non vérifié"}
     ok = all(check["etat"] != "erreur" for check in checks.values())
-    body = {"etat": "ok" if ok else "erreur", "version": app_version(), "pid": os.getpid(),
-            "worker": _worker_id(), "hote": socket.gethostname(), "verifications": checks}
+    body: dict[str, Any] = {"etat": "ok" if ok else "erreur"}
+    if _may_see_details():
+        body |= {"version": app_version(), "pid": os.getpid(), "worker": _worker_id(), "hote": socket.gethostname(),
+                 "verifications": checks}
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response, 200 if ok else 503
+
+
+def _may_see_details() -> bool:
+    """The loopback (systemd, a person on the server, a proxy's own check), or the HEALTH_TOKEN's holder.
+
+    Behind a proxy, the loopback is the proxy itself unless TRUSTED_PROXIES says to believe X-Forwarded-For.
+    """
+    try:
+        if ipaddress.ip_address(request.remote_addr or "").is_loopback:
+            return True
+    except ValueError:
+        pass
+    expected = current_app.config.get("HEALTH_TOKEN")
+    given = request.headers.get("X-Health-Token") or request.args.get("token") or ""
+    return bool(expected) and hmac.compare_digest(given.encode(), str(expected).encode())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -129,6 +129,8 @@ def _user_page(user: User | None) -> str | Response:
             user.set_password(form.password.data)
         db.session.add(user)
         db.session.commit()
+        if user.id == current_user.id:  # a new password signs out the other browsers, not this one
+            login_user(user)
         flash(f"Compte de {user.name} enregistré.", "success")
         return redirect(url_for("admin.index"))
     return render_template("admin/user_form.html", form=form, user=user)

@@ -20,8 +20,15 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login: the account of a signed-in browser."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Flask-Login: the account of a signed-in browser, if its cookie's token is still the account's.
+
+    Cookies made before the tokens (a bare id) no longer sign anyone in.
+    """
+    account, _, token = user_id.partition(":")
+    if not account.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(account))
+    return user if user is not None and user.has_session_token(token) else None
 
 
 class LoginForm(Form):
@@ -62,7 +69,12 @@ def login() -> str | Response:
 @bp.post("/deconnexion")
 @login_required
 def logout() -> Response:
-    """Sign out (a POST, so that no link can sign someone out)."""
+    """Sign out (a POST, so that no link can sign someone out), on every device of the account.
+
+    A copy of the session cookie, or a remember-me cookie, would otherwise still open the pages.
+    """
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("auth.login"))

@@ -222,3 +222,17 @@ def test_a_name_is_never_reused_for_another_picture(ctx: Flask) -> None:
     assert store_image("01-gestes.svg", shipped, None) is None  # the Kit's own picture: already there
     with pytest.raises(ImageError, match="image du Kit"):
         store_image("01-gestes.svg", SVG, None)
+
+
+def test_a_deeply_nested_svg_is_refused_in_french(admin: FlaskClient, ctx: Flask) -> None:
+    """1,000 nested <g> was a RecursionError, a 500 (issue 13); 100 levels still pass."""
+    def nested(depth: int) -> bytes:
+        return (b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * depth + b'<rect width="1"/>'
+                + b"</g>" * depth + b"</svg>")
+
+    with pytest.raises(ImageError, match="trop compliqué : 100 niveaux d'imbrication au plus"):
+        check_image("profond.svg", nested(1000))
+    assert b"<rect" in check_image("raisonnable.svg", nested(98)).data
+    response = upload(admin, "profond.svg", nested(1000))
+    assert response.status_code == 422  # the page again, with the error other bad images get; never a 500
+    assert "niveaux d'imbrication" in html.unescape(response.get_data(as_text=True))

@@ -86,3 +86,33 @@ def test_no_rate_limit_and_no_csrf(tmp_path: Path) -> None:
     assert [client.get("/sante").status_code for _ in range(5)] == [200] * 5
     assert [client.get("/connexion").status_code for _ in range(3)][-1] == 429  # the limit is on elsewhere
     assert client.head("/sante").status_code == 200
+
+
+def test_others_get_the_state_only(tmp_path: Path) -> None:
+    """The host name, pid and version tell an attacker what runs where: not for a phone on the network."""
+    client = app_on(tmp_path).test_client()
+    response = client.get("/sante", environ_base={"REMOTE_ADDR": "192.168.1.23"})
+    assert response.status_code == 200 and response.get_json() == {"etat": "ok"}
+    assert client.get("/sante?token=", environ_base={"REMOTE_ADDR": "192.168.1.23"}).get_json() == {"etat": "ok"}
+
+
+def test_the_loopback_and_the_token_get_the_details(tmp_path: Path) -> None:
+    client = app_on(tmp_path, HEALTH_TOKEN="jeton-de-supervision").test_client()
+    far = {"REMOTE_ADDR": "203.0.113.9"}
+    assert "hote" in client.get("/sante", environ_base={"REMOTE_ADDR": "::1"}).get_json()
+    token = {"X-Health-Token": "jeton-de-supervision"}
+    assert "pid" in client.get("/sante", headers=token, environ_base=far).get_json()
+    assert "version" in client.get("/sante?token=jeton-de-supervision", environ_base=far).get_json()
+    assert client.get("/sante?token=autre", environ_base=far).get_json() == {"etat": "ok"}
+
+
+def test_a_failing_check_says_erreur_to_everyone_but_names_the_part_only_for_the_details(tmp_path: Path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'absent' / 'dossier' / 'kit.sqlite3'}")
+    response = app.test_client().get("/sante", environ_base={"REMOTE_ADDR": "10.0.0.8"})
+    assert response.status_code == 503 and response.get_json() == {"etat": "erreur"}
+
+
+def test_behind_a_trusted_proxy_the_loopback_is_the_phones_address(tmp_path: Path) -> None:
+    client = app_on(tmp_path, TRUSTED_PROXIES=1).test_client()
+    body = client.get("/sante", headers={"X-Forwarded-For": "198.51.100.4"}).get_json()
+    assert body == {"etat": "ok"}
