@@ -14,14 +14,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# `python3 -m venv .venv` makes a .venv whose python, ruff and lint-imports are stubs too.
+# `python3 -m venv .venv` makes a .venv whose python, ruff, lint-imports and mypy are stubs too.
 PYTHON3 = """#!/bin/sh
 if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
   mkdir -p "$3/bin"
   cp "$STUBS/venv-python" "$3/bin/python"
   printf '#!/bin/sh\\nexit 0\\n' > "$3/bin/ruff"
   printf '#!/bin/sh\\nexit 0\\n' > "$3/bin/lint-imports"
-  chmod +x "$3/bin/python" "$3/bin/ruff" "$3/bin/lint-imports"
+  printf '#!/bin/sh\\nexit 0\\n' > "$3/bin/mypy"
+  chmod +x "$3/bin/python" "$3/bin/ruff" "$3/bin/lint-imports" "$3/bin/mypy"
   exit 0
 fi
 exit 3
