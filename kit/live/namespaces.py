@@ -14,11 +14,11 @@ from flask import session as connection
 from flask_login import current_user
 
 # Flask-SocketIO's ConnectionRefusedError, not the built-in one: its French message reaches the client.
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, socketio
-from kit.live import answers, presence, service, validation
+from kit.live import answers, frames, presence, service, validation
 from kit.live.codes import normalize_code
 from kit.live.devices import token_hash
 from kit.live.errors import LiveError
@@ -34,7 +34,7 @@ from kit.live.fanout import (
     refresh_animators,
     send_to_participant,
 )
-from kit.live.guard import handler
+from kit.live.guard import GuardedNamespace, handler
 from kit.live.lookup import driven_row, joining_row
 from kit.live.state import animator_state, participant_state
 from kit.models import Participant, TrainingSession
@@ -42,7 +42,7 @@ from kit.people.access import may_drive
 from slides import Deck
 
 
-class AnimatorNamespace(Namespace):
+class AnimatorNamespace(GuardedNamespace):
     """The projector and presenter windows, and the animator's phone used as a remote."""
 
     def on_connect(self, auth: object = None) -> None:
@@ -50,7 +50,8 @@ class AnimatorNamespace(Namespace):
         if not current_user.is_authenticated:
             raise ConnectionRefusedError("Connectez-vous pour animer une séance.")
         session_id = auth.get("session") if isinstance(auth, dict) else None
-        if not isinstance(session_id, int) or isinstance(session_id, bool):
+        # Bounded: a huge integer would overflow the database driver's parameter.
+        if not isinstance(session_id, int) or isinstance(session_id, bool) or not 0 < session_id < 2**31:
             raise ConnectionRefusedError("Séance inconnue.")
         session = db.session.get(TrainingSession, session_id)
         if session is None or not may_drive(session, current_user.id, current_user.role):
@@ -127,7 +128,7 @@ class AnimatorNamespace(Namespace):
         return {"state": animator_state(session, deck)}
 
 
-class ParticipantNamespace(Namespace):
+class ParticipantNamespace(GuardedNamespace):
     """The participants' phones."""
 
     def on_connect(self, auth: object = None) -> None:
@@ -194,6 +195,7 @@ class ParticipantNamespace(Namespace):
 
 
 def init_sockets() -> None:
-    """Register the namespaces on the Socket.IO server."""
+    """Register the namespaces on the Socket.IO server, whose frames are checked first (kit/live/frames.py)."""
+    frames.install(socketio.server)
     socketio.on_namespace(AnimatorNamespace(ANIMATORS))
     socketio.on_namespace(ParticipantNamespace(PARTICIPANTS))
