@@ -33,7 +33,7 @@ from geventwebsocket.handler import WebSocketHandler
 from kit import create_app
 from kit.extensions import db, socketio
 from kit.live import presence
-from kit.ops import checkpoints, collector, stalls, warmup
+from kit.ops import checkpoints, collector, stalls, warmup, websocket
 from kit.ops.instance import prepare_instance
 from kit.ops.network import lan_addresses
 
@@ -92,6 +92,11 @@ class Handler(WebSocketHandler):
             super().run_websocket()
         finally:
             Handler.websockets.discard(self)
+
+    def upgrade_connection(self) -> Any:
+        result = super().upgrade_connection()
+        websocket.bound(self)  # bounded frames, no binary ones, unmasked at C speed (kit/ops/websocket.py)
+        return result
 
     def log_request(self) -> None:
         """Nothing: the app writes one access line per request (kit/ops/logs.py)."""

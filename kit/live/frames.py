@@ -70,6 +70,9 @@ class GuardedPacket(packet.Packet):
         if not 0 <= kind <= 6:
             raise BadFrameError("type")
         rest, namespace = encoded_packet[1:], None
+        if kind in (packet.BINARY_EVENT, packet.BINARY_ACK):
+            dash = rest.find("-", 0, 12)
+            rest = rest[dash + 1:] if dash > 0 and rest[:dash].isdecimal() else rest  # "<attachments>-"
         if rest[:1] == "/":
             comma = rest.find(",", 0, MAX_NAME_CHARS + 1)
             if comma == -1 and len(rest) > MAX_NAME_CHARS:
