@@ -18,7 +18,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, socketio
-from kit.live import answers, frames, presence, service, validation
+from kit.live import answers, frames, gate, presence, service, validation
 from kit.live.codes import normalize_code
 from kit.live.devices import token_hash
 from kit.live.errors import LiveError
@@ -40,6 +40,10 @@ from kit.live.state import animator_state, participant_state
 from kit.models import Participant, TrainingSession
 from kit.people.access import may_drive
 from slides import Deck
+
+NOT_JOINED = ("Cette séance est terminée ou le code est incorrect. Sinon, choisissez d'abord votre prénom "
+              "sur la page de la séance.")
+TOO_MANY_ATTEMPTS = "Trop d'essais. Attendez une minute, puis réessayez."
 
 
 class AnimatorNamespace(GuardedNamespace):
@@ -134,15 +138,17 @@ class ParticipantNamespace(GuardedNamespace):
     def on_connect(self, auth: object = None) -> None:
         """Sent by a phone with `{"code": "123456"}` and its device cookie; refused otherwise."""
         code = normalize_code(auth.get("code")) if isinstance(auth, dict) else None
-        if code is None:
-            raise ConnectionRefusedError("Code de séance incorrect.")
         # The session (plain columns) and the device's participant, if of its group, in one statement.
-        session = joining_row(code, token_hash(request.cookies.get("kit_device")))
-        if session is None:
-            raise ConnectionRefusedError("Cette séance est terminée ou le code est incorrect.")
-        participant_id = session.participant_id
-        if participant_id is None:
-            raise ConnectionRefusedError("Choisissez d'abord votre prénom sur la page de la séance.")
+        session = joining_row(code, token_hash(request.cookies.get("kit_device"))) if code else None
+        participant_id = session.participant_id if session is not None else None
+        if session is None or participant_id is None:
+            # One answer for a wrong code and a live one without a chosen name: the connection tells
+            # nothing about which codes are live. Refusals count against the address; a phone whose name
+            # is chosen always gets in, even behind the NAT of someone who tries codes.
+            if not gate.attempts_left():
+                raise ConnectionRefusedError(TOO_MANY_ATTEMPTS)
+            gate.count_refused_attempt()
+            raise ConnectionRefusedError(NOT_JOINED)
         connection["session_id"] = session.id
         connection["participant_id"] = participant_id
         connection["revision_id"] = session.revision_id  # a session never changes revision

@@ -304,3 +304,87 @@ def test_an_event_flood_is_cut_and_the_others_are_served(room: Room) -> None:
     time.sleep(0.3)
     added = check_log(room, before)
     assert any("refusés" in line and "trop_vite" in line for line in added), added
+
+
+# Connections and the join code (kit/live/gate.py). The addresses below are only X-Forwarded-For values
+# (TRUSTED_PROXIES=1): every byte goes to 127.0.0.1.
+ROOM_NAT, OTHER, THIRD, FOURTH = "198.51.100.7", "198.51.100.8", "198.51.100.9", "198.51.100.10"
+
+
+def refused_handshake(url: str, forwarded_for: str, cookie: str = "") -> int:
+    """The HTTP status that refuses a WebSocket, or 101 if it opened (and was closed again)."""
+    try:
+        Raw(url, cookie, forwarded_for).close()
+    except websocket.WebSocketBadStatusException as refused:
+        return int(refused.status_code)
+    return 101
+
+
+def test_connections_per_address_and_the_reserve(tmp_path: Path, databases: Databases) -> None:
+    room = start_room(tmp_path, databases, TRUSTED_PROXIES="1", SOCKET_PER_ADDRESS="5", MAX_CONNECTIONS="30",
+                      SOCKET_RESERVE="15")
+    held: list[Raw] = []
+    try:
+        with Probe(room, "Témoin") as probe:  # one connection, from 127.0.0.1
+            before = len(log_lines(room))
+            held += [Raw(room.server.url, forwarded_for=ROOM_NAT) for _ in range(5)]
+            assert refused_handshake(room.server.url, ROOM_NAT) == 429
+            response = WebClient(room.server.url).http.get(room.server.url + "/socket.io/?EIO=4&transport=polling",
+                                                            headers={"X-Forwarded-For": ROOM_NAT}, timeout=10)
+            assert response.status_code == 429 and "Trop de connexions" in response.text
+            # Another address of the same room still gets in, until the reserve.
+            held += [Raw(room.server.url, forwarded_for=OTHER) for _ in range(5)]
+            held += [Raw(room.server.url, forwarded_for=THIRD) for _ in range(4)]
+            assert refused_handshake(room.server.url, FOURTH) == 503
+            # The reserve: the animator's window and the health check.
+            window = Raw(room.server.url, room.animator_cookie, FOURTH)
+            assert window.connect(A, {"session": room.session_id}).startswith(f"40{A},")
+            held.append(window)
+            assert WebClient(room.server.url).get("/sante").status_code == 200
+            # Room again once connections close (the window took one of the reserve: two must go).
+            held.pop(0).close()
+            held.pop(0).close()
+            time.sleep(0.3)
+            held.append(Raw(room.server.url, forwarded_for=FOURTH))
+        probe.check()
+        check_log(room, before)
+    finally:
+        for raw in held:
+            raw.close()
+        room.server.stop()
+        databases.release(room.server.database_url)
+
+
+def connect_error(room: Room, auth: dict[str, Any], forwarded_for: str, cookie: str = "") -> str:
+    """The message of a refused /participant connection ("" if it was accepted)."""
+    raw = Raw(room.server.url, cookie, forwarded_for)
+    try:
+        answer = raw.connect(P, auth)
+        return json.loads(answer.split(",", 1)[1])["message"] if answer.startswith(f"44{P},") else ""
+    finally:
+        raw.close()
+
+
+def test_join_code_attempts_are_limited_and_tell_nothing(tmp_path: Path, databases: Databases) -> None:
+    room = start_room(tmp_path, databases, TRUSTED_PROXIES="1", RATELIMIT_ENABLED="true",
+                      SOCKET_CONNECT_LIMIT="5 per minute")
+    try:
+        wrong = "000000" if room.code != "000000" else "111111"
+        # A wrong code and the live code without a chosen name: the same answer.
+        first = connect_error(room, {"code": wrong}, ROOM_NAT)
+        assert first == connect_error(room, {"code": room.code}, ROOM_NAT) != ""
+        assert first.startswith("Cette séance est terminée ou le code est incorrect.")
+        for _ in range(3):
+            assert connect_error(room, {"code": wrong}, ROOM_NAT) == first
+        with Probe(room, "Témoin") as probe:
+            started = time.monotonic()
+            refusals = [connect_error(room, {"code": f"{n:06d}"}, ROOM_NAT) for n in range(20)]
+            assert time.monotonic() - started < 10
+        probe.check()
+        assert set(refusals) == {"Trop d'essais. Attendez une minute, puis réessayez."}
+        # The limit counts refusals only, per address: phones with their name chosen still join.
+        assert connect_error(room, {"code": room.code}, ROOM_NAT, room.phone_cookie("Élise")) == ""
+        assert connect_error(room, {"code": wrong}, OTHER) == first
+    finally:
+        room.server.stop()
+        databases.release(room.server.database_url)
