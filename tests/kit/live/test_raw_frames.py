@@ -6,7 +6,8 @@ checks the refusal, that another phone's `sync` is still answered quickly, and t
 
 The issue asks for another phone's `sync` within 200 ms. This machine has 2 cores shared with other test
 runs, so one slow answer can be the machine's, not the server's: the median must be within 200 ms, and the
-worst within LATENCY_WORST.
+worst within LATENCY_WORST (2 s). On main, a flood of `connect` events pushed it to 0.9–1.9 s for every
+answer, which the median catches.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from tests.web import WebClient
 
 P, A = "/participant", "/animateur"
 LATENCY_MEDIAN = 0.2
-LATENCY_WORST = 1.0
+LATENCY_WORST = 2.0
 LOG_LINES = 25  # a scenario may add this many log lines at most, whatever the number of frames
 
 
@@ -160,7 +161,10 @@ class Probe:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        time.sleep(0.5)  # a few answers after the attack too
+        # A few answers after the attack too (on a loaded machine, give them a few seconds to come).
+        wanted, deadline = len(self.latencies) + 3, time.monotonic() + 5
+        while len(self.latencies) < wanted and time.monotonic() < deadline and self.thread.is_alive():
+            time.sleep(0.05)
         self.stop.set()
         self.thread.join(15)
         self.raw.close()
@@ -370,6 +374,7 @@ def test_join_code_attempts_are_limited_and_tell_nothing(tmp_path: Path, databas
                       SOCKET_CONNECT_LIMIT="5 per minute")
     try:
         wrong = "000000" if room.code != "000000" else "111111"
+        before = len(log_lines(room))
         # A wrong code and the live code without a chosen name: the same answer.
         first = connect_error(room, {"code": wrong}, ROOM_NAT)
         assert first == connect_error(room, {"code": room.code}, ROOM_NAT) != ""
@@ -385,6 +390,7 @@ def test_join_code_attempts_are_limited_and_tell_nothing(tmp_path: Path, databas
         # The limit counts refusals only, per address: phones with their name chosen still join.
         assert connect_error(room, {"code": room.code}, ROOM_NAT, room.phone_cookie("Élise")) == ""
         assert connect_error(room, {"code": wrong}, OTHER) == first
+        check_log(room, before)
     finally:
         room.server.stop()
         databases.release(room.server.database_url)
