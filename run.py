@@ -32,8 +32,8 @@ from geventwebsocket.handler import WebSocketHandler
 
 from kit import create_app
 from kit.extensions import db, socketio
-from kit.live import presence
-from kit.ops import checkpoints, collector, schema, stalls, warmup
+from kit.live import gate, presence
+from kit.ops import checkpoints, collector, schema, stalls, warmup, websocket
 from kit.ops.banner import banner
 from kit.ops.instance import prepare_instance
 from kit.ops.network import is_loopback, lan_addresses
@@ -43,7 +43,7 @@ app = create_app()  # importing starts no server: gunicorn imports `run:app`
 prepare_instance(app)
 
 log = logging.getLogger("kit.server")
-MAX_CONNECTIONS = 2000  # open connections at once (each phone and projector holds one)
+MAX_CONNECTIONS = app.config["MAX_CONNECTIONS"]  # open connections at once (each phone and projector holds one)
 BACKLOG = 1024
 
 
@@ -93,6 +93,26 @@ class Handler(WebSocketHandler):
             super().run_websocket()
         finally:
             Handler.websockets.discard(self)
+
+    def run_application(self) -> None:
+        """Socket.IO requests go through the gate (kit/live/gate.py) first: a WebSocket before its upgrade."""
+        refusal = gate.enter(self.application, self.environ)
+        if refusal is not None:
+            body = refusal.message.encode()
+            self.start_response(refusal.status, [("Content-Type", "text/plain; charset=utf-8"),
+                                                 ("Content-Length", str(len(body))), ("Retry-After", "30")])
+            self.result = [body]
+            self.process_result()
+            return
+        try:
+            super().run_application()
+        finally:
+            gate.leave(self.environ)
+
+    def upgrade_connection(self) -> Any:
+        result = super().upgrade_connection()
+        websocket.bound(self)  # bounded frames, no binary ones, unmasked at C speed (kit/ops/websocket.py)
+        return result
 
     def log_request(self) -> None:
         """Nothing: the app writes one access line per request (kit/ops/logs.py)."""

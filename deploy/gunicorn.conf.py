@@ -23,7 +23,9 @@ bind = [os.environ.get("BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.en
 workers = 1
 # Flask-SocketIO's documented gunicorn setup: gevent, with gevent-websocket for WebSocket.
 worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
-worker_connections = 2000  # open connections at once: every phone and projector holds one
+# Open connections at once: every phone and projector holds one. The app's MAX_CONNECTIONS (kit/config.py),
+# from which kit/live/gate.py keeps SOCKET_RESERVE for /sante and the animators' windows.
+worker_connections = int(os.environ.get("MAX_CONNECTIONS") or 2000)
 graceful_timeout = int(float(os.environ.get("GRACEFUL_TIMEOUT", "10")))
 timeout = 30  # a worker silent for this long is restarted (gevent workers report every second)
 keepalive = 5

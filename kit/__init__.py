@@ -22,12 +22,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-
     from kit.ops.logs import init_logging
 
     init_logging(app)  # first, so that what the rest logs is in LOG_FORMAT too
@@ -56,6 +50,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from kit.cli import init_cli
 
     init_cli(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        # Outermost, around Socket.IO's middleware too: its events and limits see the phone's address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -72,6 +72,14 @@ class Config:
     # GET /sante gives its details (host, pid, version, checks) to the loopback, and to whoever sends this
     # token (header X-Health-Token or ?token=); others get the state only. Empty: loopback only.
     HEALTH_TOKEN: str | None = None
+    # Socket.IO's limits (docs/protocol.md, docs/operations.md; kit/live/gate.py). Connections at once in one
+    # process (gevent's pool, gunicorn's worker_connections); per address, a room behind one NAT included;
+    # the last ones kept for /sante and the animators' windows; refused connection attempts to /participant
+    # per address (a wrong code, or no name chosen yet), as the join pages' limits.
+    MAX_CONNECTIONS: int = 2000
+    SOCKET_PER_ADDRESS: int = 60
+    SOCKET_RESERVE: int = 100
+    SOCKET_CONNECT_LIMIT: str = "30 per minute;300 per hour"
     # Logs on stderr (kit/ops/logs.py, docs/operations.md): "json", one object per line for a log collector;
     # "text", every line readable; "human", short French lines for the animator; "auto": human at a terminal,
     # json otherwise. And the lowest level written (DEBUG, INFO, WARNING, ERROR).
@@ -104,7 +112,8 @@ ENVIRONMENT: dict[str, str] = {
                                "JOIN_BASE_URL", "GROUP_MAX_PARTICIPANTS", "SOCKETIO_ASYNC_MODE",
                                "LIVE_REFRESH_SECONDS", "LIVE_LARGE_ROOM", "IMAGE_MAX_BYTES", "PUBLIC_BASE_URL",
                                "BADGES_ALLOW_LOOPBACK", "BADGE_ISSUER_NAME", "BADGE_ISSUER_EMAIL",
-                               "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "LOG_FORMAT",
+                               "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "MAX_CONNECTIONS",
+                               "SOCKET_PER_ADDRESS", "SOCKET_RESERVE", "SOCKET_CONNECT_LIMIT", "LOG_FORMAT",
                                "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS", "AUTO_MIGRATE",
                                "SQLITE_CHECKPOINT_SECONDS",
                                "SECRET_KEY", "HSTS_MAX_AGE", "HEALTH_TOKEN",

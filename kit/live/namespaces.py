@@ -14,11 +14,11 @@ from flask import session as connection
 from flask_login import current_user
 
 # Flask-SocketIO's ConnectionRefusedError, not the built-in one: its French message reaches the client.
-from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
+from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, socketio
-from kit.live import answers, claims, presence, service, validation
+from kit.live import answers, claims, frames, gate, presence, service, validation
 from kit.live.codes import normalize_code
 from kit.live.devices import token_hash
 from kit.live.errors import LiveError
@@ -34,15 +34,19 @@ from kit.live.fanout import (
     refresh_animators,
     send_to_participant,
 )
-from kit.live.guard import handler
+from kit.live.guard import GuardedNamespace, handler
 from kit.live.lookup import driven_row, joining_row
 from kit.live.state import animator_state, participant_state
 from kit.models import Participant, TrainingSession
 from kit.people.access import may_drive
 from slides import Deck
 
+NOT_JOINED = ("Cette séance est terminée ou le code est incorrect. Sinon, choisissez d'abord votre prénom "
+              "sur la page de la séance.")
+TOO_MANY_ATTEMPTS = "Trop d'essais. Attendez une minute, puis réessayez."
 
-class AnimatorNamespace(Namespace):
+
+class AnimatorNamespace(GuardedNamespace):
     """The projector and presenter windows, and the animator's phone used as a remote."""
 
     def on_connect(self, auth: object = None) -> None:
@@ -50,7 +54,8 @@ class AnimatorNamespace(Namespace):
         if not current_user.is_authenticated:
             raise ConnectionRefusedError("Connectez-vous pour animer une séance.")
         session_id = auth.get("session") if isinstance(auth, dict) else None
-        if not isinstance(session_id, int) or isinstance(session_id, bool):
+        # Bounded: a huge integer would overflow the database driver's parameter.
+        if not isinstance(session_id, int) or isinstance(session_id, bool) or not 0 < session_id < 2**31:
             raise ConnectionRefusedError("Séance inconnue.")
         session = db.session.get(TrainingSession, session_id)
         if session is None or not may_drive(session, current_user.id, current_user.role):
@@ -137,22 +142,24 @@ class AnimatorNamespace(Namespace):
         return {"state": animator_state(session, deck)}
 
 
-class ParticipantNamespace(Namespace):
+class ParticipantNamespace(GuardedNamespace):
     """The participants' phones."""
 
     def on_connect(self, auth: object = None) -> None:
         """Sent by a phone with `{"code": "123456"}` and its device cookie; refused otherwise."""
         code = normalize_code(auth.get("code")) if isinstance(auth, dict) else None
-        if code is None:
-            raise ConnectionRefusedError("Code de séance incorrect.")
         # The session (plain columns) and the device's participant, if of its group, in one statement.
         device = token_hash(request.cookies.get("kit_device"))
-        session = joining_row(code, device)
-        if session is None:
-            raise ConnectionRefusedError("Cette séance est terminée ou le code est incorrect.")
-        participant_id = session.participant_id
-        if participant_id is None:
-            raise ConnectionRefusedError("Choisissez d'abord votre prénom sur la page de la séance.")
+        session = joining_row(code, device) if code else None
+        participant_id = session.participant_id if session is not None else None
+        if session is None or participant_id is None:
+            # One answer for a wrong code and a live one without a chosen name: the connection tells
+            # nothing about which codes are live. Refusals count against the address; a phone whose name
+            # is chosen always gets in, even behind the NAT of someone who tries codes.
+            if not gate.attempts_left():
+                raise ConnectionRefusedError(TOO_MANY_ATTEMPTS)
+            gate.count_refused_attempt()
+            raise ConnectionRefusedError(NOT_JOINED)
         connection["session_id"] = session.id
         connection["participant_id"] = participant_id
         connection["revision_id"] = session.revision_id  # a session never changes revision
@@ -206,6 +213,7 @@ class ParticipantNamespace(Namespace):
 
 
 def init_sockets() -> None:
-    """Register the namespaces on the Socket.IO server."""
+    """Register the namespaces on the Socket.IO server, whose frames are checked first (kit/live/frames.py)."""
+    frames.install(socketio.server)
     socketio.on_namespace(AnimatorNamespace(ANIMATORS))
     socketio.on_namespace(ParticipantNamespace(PARTICIPANTS))

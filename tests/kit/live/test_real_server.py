@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import socketio
 
+from kit.live.namespaces import NOT_JOINED
 from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.conftest import demo_database, free_port
 from tests.databases import Databases, query
@@ -180,7 +181,7 @@ def test_a_refused_phone_gets_the_reason_in_french(started: tuple[AppServer, Web
     with pytest.raises(socketio.exceptions.ConnectionError):
         sio.connect(server.url, namespaces=["/participant"], auth={"code": code}, transports=["websocket"],
                     wait_timeout=5)
-    assert refused == [{"message": "Choisissez d'abord votre prénom sur la page de la séance."}]
+    assert refused == [{"message": NOT_JOINED}]
 
 
 def test_a_large_session_refreshes_its_animators_after_the_phones(tmp_path: Path, databases: Databases) -> None:
