@@ -10,10 +10,7 @@ Run: .venv/bin/pytest tests/bench -m bench -q -p no:cacheprovider -s -k phone
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +20,6 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import ARGS, CHROMIUM
 from tests.livedriver import LiveAnimator
 from tests.servers import AppServer
 from tests.web import WebClient
@@ -129,20 +125,6 @@ class Meter:
         lines.append(f"| **total reçu** | | | **{self.total:,} o** | |".replace(",", " "))
         return "\n".join(lines)
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, as for the browser tests."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium introuvable à {CHROMIUM}")
-        pytest.skip(f"Chromium introuvable à {CHROMIUM} (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def fresh_phone(browser: Browser, base_url: str, cookies: WebClient | None = None) -> BrowserContext:

@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ViewportSize
+from playwright.sync_api import Browser, BrowserContext
 
 from slides import compile_file
+from tests.browser.helpers import PHONE, PROJECTOR
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SLUG = "01-smartphone-wifi"
-PHONE: ViewportSize = {"width": 393, "height": 727}
-PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
 VIEWPORTS = {"projecteur": PROJECTOR, "telephone": PHONE}
 
 

@@ -6,11 +6,10 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from slides import compile_file
 
@@ -56,14 +55,6 @@ def to_png(pdf: Path) -> list[Path]:
     subprocess.run([poppler("pdftoppm"), "-r", "60", "-png", str(pdf), str(prefix)], check=True)
     return sorted(pdf.parent.glob(f"{prefix.name}-*.png"))
 
-
-@pytest.fixture(scope="module")
-def page(browser: Browser) -> Iterator[Page]:
-    """One tab for every print of this file."""
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def print_pdf(page: Page, url: str, pdf: Path) -> Path:

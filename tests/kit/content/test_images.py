@@ -19,9 +19,7 @@ from PIL import Image
 from kit.content.images import ImageError, check_image, safe_name, sanitize_svg, sniff, store_image
 from kit.content.library import compile_text
 from kit.content.views import uploads
-from kit.models import Role
 from slides import DeckError
-from tests.factories import login, make_user
 from tests.slides.helpers import module
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -94,14 +92,6 @@ def ctx(app: Flask) -> Iterator[Flask]:
     with app.test_request_context():
         yield app
 
-
-@pytest.fixture
-def admin(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A signed-in account of the content team."""
-    with app.app_context():
-        make_user("contenu@test.fr", role=Role.ADMIN.value)
-    login(client, "contenu@test.fr")
-    return client
 
 
 def upload(client: FlaskClient, filename: str, data: bytes) -> object:
