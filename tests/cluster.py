@@ -44,6 +44,7 @@ from tests.databases import (
     query,
     redis_problem,
 )
+from tests.servers import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_SITE = ROOT / "deploy" / "nginx.conf"
@@ -236,13 +237,7 @@ class Nginx:
         return [master.pid, *(c.pid for c in master.children())]
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: finish requests, then exit
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process, signal.SIGQUIT)  # graceful: finish requests, then exit
         self.process = None
 
 

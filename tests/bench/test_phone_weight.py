@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.bench.harness import write_section
 from tests.livedriver import LiveAnimator
 from tests.servers import AppServer
 from tests.web import WebClient
@@ -159,23 +160,6 @@ def choose_a_name(page: Page) -> None:
     online(page)
 
 
-def write_section(path: Path, measured: str) -> None:
-    """Replace the measured part of this section of docs/performance.md; keep everything else."""
-    text = path.read_text() if path.exists() else "# Performance\n"
-    block = f"{BEGIN}\n{measured.strip()}\n{END}"
-    start = text.find(SECTION)
-    if start == -1:
-        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block}\n"
-    else:
-        following = text.find("\n## ", start + len(SECTION))
-        end = len(text) if following == -1 else following + 1
-        section = text[start:end]
-        if BEGIN in section and END in section:
-            section = section[:section.index(BEGIN)] + block + section[section.index(END) + len(END):]
-        else:
-            section = f"{SECTION}\n\n{block}\n" + ("\n" if following != -1 else "")
-        text = text[:start] + section + text[end:]
-    path.write_text(text)
 
 
 def test_phone_page_weight(browser: Browser, app_server: AppServer) -> None:
@@ -222,6 +206,6 @@ def test_phone_page_weight(browser: Browser, app_server: AppServer) -> None:
                f"{again.total / 1000:.1f} Ko.\n")
     report = (summary + "\n" + "\n\n".join(tables) + "\n").replace(code, "‹code›")
     print("\n" + report)
-    write_section(ROOT / "docs" / "performance.md", report)
+    write_section(ROOT / "docs" / "performance.md", report, SECTION, BEGIN, END)
     assert live.total <= BUDGET, f"page en direct : {live.total} octets > {BUDGET}"
     assert first_visit <= BUDGET, f"premier passage complet : {first_visit} octets > {BUDGET}"

@@ -17,8 +17,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 import uuid
 from contextlib import closing
 from dataclasses import dataclass
@@ -34,6 +32,7 @@ from kit import create_app
 from kit.content.shipped import import_files
 from kit.extensions import db
 from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
+from tests.servers import wait_until_serving
 from tests.web import WebClient
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -177,16 +176,8 @@ class Process:
                 env.pop(name, None)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"le serveur s'est arrêté : {self.output()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/sante", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
+        if wait_until_serving(self.process, self.url + "/sante", timeout, self.output):
+            return self
         self.kill()
         raise RuntimeError(f"le serveur n'a pas démarré : {self.output()[-3000:]}")
 
