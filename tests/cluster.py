@@ -44,7 +44,7 @@ from tests.databases import (
     query,
     redis_problem,
 )
-from tests.servers import stop_process
+from tests.servers import ServerProcess, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_SITE = ROOT / "deploy" / "nginx.conf"
@@ -244,18 +244,8 @@ class Nginx:
 # --- the app processes -------------------------------------------------------------------------------------
 
 
-@dataclass
-class AppProcess:
+class AppProcess(ServerProcess):
     """`gunicorn -c deploy/gunicorn.conf.py run:app` on 127.0.0.1:port: a master and its one gevent worker."""
-
-    port: int
-    log: Path
-    env: dict[str, str]
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def launch(self) -> None:
         """Start it without waiting (see `wait_ready`)."""

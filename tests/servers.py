@@ -17,6 +17,21 @@ from tests.databases import MESSAGE_QUEUE
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@dataclass
+class ServerProcess:
+    """A server in a subprocess on 127.0.0.1:port, its output in a file."""
+
+    port: int
+    log: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """Its base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+
 def wait_until_serving(process: subprocess.Popen[bytes], url: str, timeout: float, output: Callable[[], str]) -> bool:
     """Whether `url` answers 200 within `timeout` seconds; RuntimeError with the output if the process exits first."""
     deadline = time.monotonic() + timeout
