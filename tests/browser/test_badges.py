@@ -17,10 +17,8 @@ from werkzeug.serving import make_server
 from kit.badges.issuance import issue_participant_badge
 from kit.extensions import db
 from kit.models import Role, TaskAttestation
-from tests.browser.helpers import PHONE
+from tests.browser.helpers import AXE, PHONE, describe, pdf_pages, pdf_text, to_png
 from tests.browser.helpers import signed_in as sign_in
-from tests.browser.test_a11y import AXE, describe
-from tests.browser.test_print import pdf_pages, pdf_text, to_png
 from tests.conftest import free_port, make_app
 from tests.databases import Databases
 from tests.factories import PASSWORD, make_user

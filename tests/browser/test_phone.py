@@ -19,8 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Viewport
 from kit.extensions import db
 from kit.models import ModuleRevision, TrainingSession
 from slides import Deck
-from tests.browser.helpers import PHONE
-from tests.browser.test_a11y import AXE, describe
+from tests.browser.helpers import AXE, PHONE, describe
 from tests.conftest import make_app
 from tests.databases import query
 from tests.livedriver import LiveAnimator
