@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from kit.ops.instance import read_secret
 
@@ -147,6 +149,37 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     return settings
 
 
+# The URL schemes served by the `redis` package: the Socket.IO message queue's and flask-limiter's.
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+")
+SERVER_EXTRA = "pip install -e '.[server]'"
+
+
+def missing_server_packages(config: Mapping[str, Any]) -> list[str]:
+    """What the settings need of the `server` extra (pyproject.toml) that is not installed, each with its reason."""
+    needs: list[tuple[str, str]] = []
+    database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if database.startswith("postgresql"):
+        url = make_url(database)  # a bare postgresql:// means SQLAlchemy's default driver
+        needs.append((url.get_driver_name(), f"DATABASE_URL={url.drivername}://…"))
+    for setting in ("SOCKETIO_MESSAGE_QUEUE", "RATELIMIT_STORAGE_URI"):
+        value = str(config.get(setting) or "")
+        if value.startswith(REDIS_SCHEMES):
+            needs.append(("redis", f"{setting}={value.split('://', 1)[0]}://…"))
+    return [f"{module} (pour {reason})" for module, reason in needs if importlib.util.find_spec(module) is None]
+
+
+def check_server_packages(config: Mapping[str, Any]) -> None:
+    """Refuse to start, in French, when a setting needs a package that is not installed.
+
+    Without this, a missing driver shows only at the first request or the first live message.
+    """
+    missing = missing_server_packages(config)
+    if missing:
+        raise RuntimeError(f"Il manque des paquets pour ces réglages : {', '.join(missing)}. Installez l'extra "
+                           f"« server » du Kit : {SERVER_EXTRA} (docs/deploy.md). Le pilote de PostgreSQL est "
+                           "psycopg 3 : écrivez DATABASE_URL=postgresql+psycopg://….")
+
+
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     """Defaults, then the environment as it is now, then the tests' overrides. Creates nothing."""
     app.config.from_object(Config)
@@ -156,6 +189,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "kit.sqlite3")
     if test_config:
         app.config.update(test_config)
+    check_server_packages(app.config)
     if not app.config.get("SECRET_KEY"):
         # Made once by `flask setup` or the first start (kit/ops/instance.py), never here.
         app.config["SECRET_KEY"] = read_secret(Path(app.instance_path))

@@ -44,6 +44,7 @@ from tests.databases import (
     query,
     redis_problem,
 )
+from tests.servers import ServerProcess, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_SITE = ROOT / "deploy" / "nginx.conf"
@@ -236,31 +237,15 @@ class Nginx:
         return [master.pid, *(c.pid for c in master.children())]
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: finish requests, then exit
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process, signal.SIGQUIT)  # graceful: finish requests, then exit
         self.process = None
 
 
 # --- the app processes -------------------------------------------------------------------------------------
 
 
-@dataclass
-class AppProcess:
+class AppProcess(ServerProcess):
     """`gunicorn -c deploy/gunicorn.conf.py run:app` on 127.0.0.1:port: a master and its one gevent worker."""
-
-    port: int
-    log: Path
-    env: dict[str, str]
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def launch(self) -> None:
         """Start it without waiting (see `wait_ready`)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,8 +18,11 @@ from werkzeug.serving import make_server
 from kit import create_app
 from kit.content.shipped import import_files
 from kit.extensions import db
+from kit.models import Role
 from kit.people.demo import create_demo
 from tests.databases import BACKEND, IN_CI, MESSAGE_QUEUE, Databases, backend_problem, make_databases
+from tests.factories import login, make_user
+from tests.histories import make_siae
 from tests.servers import AppServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,9 +142,36 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def admin(app: Flask, client: FlaskClient) -> FlaskClient:
+    """The client signed in as an admin (admin@test.fr, the content team too), with one structure."""
+    with app.app_context():
+        make_user("admin@test.fr", Role.ADMIN.value)
+        make_siae("Régie A")
+    login(client, "admin@test.fr")
+    return client
+
+
+@pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     """A runner for the app's CLI commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian Chromium for the whole run (browser tests, page weights); under CI its absence fails."""
+    from tests.browser.helpers import ARGS, CHROMIUM
+
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium introuvable à {CHROMIUM} : .ci/run doit l'installer")
+        pytest.skip(f"Chromium introuvable à {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
 
 
 def free_port() -> int:

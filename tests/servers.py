@@ -3,16 +3,59 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.databases import MESSAGE_QUEUE
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class ServerProcess:
+    """A server in a subprocess on 127.0.0.1:port, its output in a file."""
+
+    port: int
+    log: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """Its base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+
+def wait_until_serving(process: subprocess.Popen[bytes], url: str, timeout: float, output: Callable[[], str]) -> bool:
+    """Whether `url` answers 200 within `timeout` seconds; RuntimeError with the output if the process exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {output()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def stop_process(process: subprocess.Popen[bytes] | None, signum: int = signal.SIGTERM) -> None:
+    """Ask a server process to stop, and kill it if it has not within ten seconds."""
+    if process and process.poll() is None:
+        process.send_signal(signum)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 @dataclass
@@ -46,16 +89,8 @@ class AppServer:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log,
                                             stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/", timeout=1) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
+        if wait_until_serving(self.process, self.url + "/", timeout, self.log.read_text):
+            return self
         self.stop()
         raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
 

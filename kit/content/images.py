@@ -1,15 +1,19 @@
 """Images uploaded for the modules: recognised by their content, size-limited, SVG sanitized.
 
-The name a file arrives with is never trusted: its first bytes say what it is, and the
-stored name gets the matching extension. An SVG is parsed with defusedxml (no DTD, no
-entities) and rebuilt from an allowlist: no script, no event handler, no external link.
+The name a file arrives with is never trusted: Pillow decodes a PNG, JPEG or WebP in full (a
+forged or truncated file fails there, and a decompression bomb is refused by its pixel count
+before it is decoded), and the stored name gets the extension of what it really is. An SVG is
+parsed with defusedxml (no DTD, no entities) and rebuilt from an allowlist: no script, no event
+handler, no external link.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from xml.etree import ElementTree
@@ -18,6 +22,7 @@ import sqlalchemy as sa
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 from flask import current_app
+from PIL import Image, UnidentifiedImageError
 
 from kit.content.files import image_path
 from kit.extensions import db
@@ -29,7 +34,12 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_SVG_ELEMENTS = 20_000
-MAX_SVG_DEPTH = 100  # the cleaning and the writing recurse: 1,000 nested <g> was a RecursionError (a 500)
+MAX_SVG_DEPTH = 100  # nesting levels: deeper, the sanitizer's and the serializer's recursion would fail
+# 25 megapixels: a 1 MB file may decode to far more (a decompression bomb); this bounds the memory.
+MAX_PIXELS = 25_000_000
+OPENED = ["PNG", "JPEG", "WEBP"]  # the decoders Pillow may try: none other is ever run on an upload
+PILLOW_FORMATS = {"PNG": "png", "JPEG": "jpeg", "MPO": "jpeg", "WEBP": "webp"}  # MPO: a JPEG with a preview
+NAMES = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
 
 SVG_ELEMENTS = frozenset({
     "svg", "g", "defs", "title", "desc", "symbol", "use", "path", "rect", "circle", "ellipse", "line",
@@ -81,31 +91,56 @@ class CheckedImage:
         return KINDS[self.kind][0]
 
 
+def _too_big(detail: str = "") -> ImageError:
+    return ImageError(f"L'image est trop grande{detail} : {MAX_PIXELS // 1_000_000} millions de pixels au plus. "
+                      "Réduisez-la, puis envoyez-la de nouveau.")
+
+
 def sniff(data: bytes) -> str | None:
-    """What the bytes are: "png", "jpeg", "webp", "svg", or None."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if len(data) >= 16 and data[:4] == b"RIFF" and data[8:12] == b"WEBP" and data[12:15] == b"VP8":
-        return "webp"
+    """What the bytes are: "png", "jpeg", "webp", "svg", or None (read from the header, not decoded).
+
+    Raises ImageError for a header announcing so many pixels that Pillow refuses to open it.
+    """
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<") and b"<svg" in data[:4096].lower():
         return "svg"
-    return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is checked afterwards
+            with Image.open(io.BytesIO(data), formats=OPENED) as image:
+                return PILLOW_FORMATS.get(image.format or "")
+    except Image.DecompressionBombError as error:
+        raise _too_big() from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return _announced(data)
+
+
+def _announced(data: bytes) -> str | None:
+    """The format that the first bytes claim, for a file Pillow cannot open: then it is broken, and said so."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    return "webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else None
 
 
 def _check_raster(kind: str, data: bytes) -> None:
-    """Catch truncated or forged raster files (a real decoder is not needed to serve them)."""
-    if kind == "png":
-        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-        if not (0 < width <= 20_000 and 0 < height <= 20_000) or b"IEND" not in data[-32:]:
-            raise ImageError("Ce fichier PNG est abîmé ou incomplet.")
-    elif kind == "webp":
-        if int.from_bytes(data[4:8], "little") + 8 > len(data):
-            raise ImageError("Ce fichier WebP est abîmé ou incomplet.")
-    elif kind == "jpeg" and b"\xff\xd9" not in data[-2048:]:
-        raise ImageError("Ce fichier JPEG est abîmé ou incomplet.")
+    """Decode the whole image: a forged or truncated file fails here; a huge one is refused before."""
+    broken = f"Ce fichier {NAMES[kind]} est abîmé ou incomplet."
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=OPENED) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise _too_big(f" ({width} × {height} pixels)")
+                image.verify()  # PNG: every chunk and its checksum, up to IEND
+            with Image.open(io.BytesIO(data), formats=OPENED) as image:
+                image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        raise _too_big() from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
+        raise ImageError(broken) from error
 
 
 def _local(name: str, expected: str = SVG_NS) -> str | None:
@@ -141,16 +176,6 @@ def _clean(element: ElementTree.Element, budget: list[int]) -> None:
         _clean(child, budget)
 
 
-def _check_depth(root: ElementTree.Element) -> None:
-    """Refuse an SVG nested deeper than MAX_SVG_DEPTH, walked without recursion."""
-    stack = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > MAX_SVG_DEPTH:
-            raise ImageError(f"Ce SVG est trop compliqué : {MAX_SVG_DEPTH} niveaux d'imbrication au plus.")
-        stack.extend((child, depth + 1) for child in element)
-
-
 def _clean_attributes(element: ElementTree.Element) -> None:
     for name in list(element.attrib):
         value = element.attrib.pop(name)
@@ -160,6 +185,16 @@ def _clean_attributes(element: ElementTree.Element) -> None:
         local = "href" if name == f"{{{XLINK_NS}}}href" else _local(name, "")  # xlink:href → SVG 2 href
         if local in SVG_ATTRIBUTES and _safe_value(local, value):
             element.set(local, value)
+
+
+def _depth(root: ElementTree.Element) -> int:
+    """How deeply the elements nest, counted without recursion (a hostile file may nest thousands)."""
+    deepest, pending = 0, [(root, 1)]
+    while pending:
+        element, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in element)
+    return deepest
 
 
 def sanitize_svg(data: bytes) -> bytes:
@@ -172,7 +207,8 @@ def sanitize_svg(data: bytes) -> bytes:
         raise ImageError(f"Ce fichier SVG est mal formé ({error}).") from error
     if not isinstance(root.tag, str) or root.tag not in ("svg", f"{{{SVG_NS}}}svg"):
         raise ImageError("Ce fichier n'est pas une image SVG : il doit commencer par <svg>.")
-    _check_depth(root)
+    if _depth(root) > MAX_SVG_DEPTH:
+        raise ImageError(f"Ce SVG est trop imbriqué : {MAX_SVG_DEPTH} niveaux au plus.")
     if root.tag == "svg":  # no namespace: read every plain name as SVG
         for element in root.iter():
             if isinstance(element.tag, str) and not element.tag.startswith("{"):

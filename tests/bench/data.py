@@ -47,6 +47,29 @@ class Plan:
                 for s in self.sessions for token in s.tokens]
 
 
+def add_groups(email: str, groups: int, size: int) -> list[BenchSession]:
+    """In an app context: an animator, `groups` groups of `size` participants with a device token each (the
+    rows `kit.live.devices.bind_device` makes), and one started session of module 1 per group."""
+    sessions: list[BenchSession] = []
+    animator = make_user(email)
+    for g in range(groups):
+        group = TrainingGroup(name=f"Groupe {g + 1}", animator_id=animator.id)
+        db.session.add(group)
+        db.session.flush()
+        participants = [Participant(group_id=group.id, nickname=f"P{g + 1}-{i + 1}",
+                                    nickname_key=nickname_key(f"P{g + 1}-{i + 1}"), avatar="🐱")
+                        for i in range(size)]
+        db.session.add_all(participants)
+        db.session.flush()
+        tokens = [secrets.token_urlsafe(32) for _ in participants]
+        db.session.add_all(ParticipantDevice(participant_id=p.id, token_hash=hashlib.sha256(t.encode()).hexdigest())
+                           for p, t in zip(participants, tokens, strict=True))
+        db.session.commit()
+        session = make_session(group)
+        sessions.append(BenchSession(session.id, session.join_code or "", tokens))
+    return sessions
+
+
 def build(seeded: Path, database: Path, groups: int, size: int) -> Plan:
     """A copy of the seeded database with one animator, `groups` groups of `size` participants, each group
     with a started session of module 1, and one device token per participant.
@@ -56,24 +79,8 @@ def build(seeded: Path, database: Path, groups: int, size: int) -> Plan:
     """
     shutil.copyfile(seeded, database)
     app = make_app(f"sqlite:///{database}")
-    sessions: list[BenchSession] = []
     with app.app_context():
-        animator = make_user(ANIMATOR_EMAIL)
-        for g in range(groups):
-            group = TrainingGroup(name=f"Groupe {g + 1}", animator_id=animator.id)
-            db.session.add(group)
-            db.session.flush()
-            participants = [Participant(group_id=group.id, nickname=f"P{g + 1}-{i + 1}",
-                                        nickname_key=nickname_key(f"P{g + 1}-{i + 1}"), avatar="🐱")
-                            for i in range(size)]
-            db.session.add_all(participants)
-            db.session.flush()
-            tokens = [secrets.token_urlsafe(32) for _ in participants]
-            db.session.add_all(ParticipantDevice(participant_id=p.id, token_hash=hashlib.sha256(t.encode()).hexdigest())
-                               for p, t in zip(participants, tokens, strict=True))
-            db.session.commit()
-            session = make_session(group)
-            sessions.append(BenchSession(session.id, session.join_code or "", tokens))
+        sessions = add_groups(ANIMATOR_EMAIL, groups, size)
         # The server will recognise these tokens exactly as it recognises a phone's cookie.
         found = participant_for_token(sessions[-1].tokens[-1])
         assert found is not None and found.nickname == f"P{groups}-{size}"

@@ -32,6 +32,7 @@ from typing import Any
 import psutil
 
 from tests.bench.data import Plan
+from tests.servers import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TARGET_MS = 150.0
@@ -70,13 +71,7 @@ class ReferenceServer:
         raise RuntimeError("reference server did not start")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
         self.process = None
 
     def answers(self, quiz: int) -> tuple[int, bool]:
@@ -562,25 +557,26 @@ def gc_table(runs: list[Run]) -> str:
 BEGIN, END = "<!-- banc:début (écrit par tests/bench, ne pas modifier à la main) -->", "<!-- banc:fin -->"
 
 
-def write_section(path: Path, measured: str) -> None:
-    """Put the measured figures in this benchmark's section of docs/performance.md.
+def write_section(path: Path, measured: str, section_title: str = SECTION, begin: str = BEGIN, end_marker: str = END
+                  ) -> None:
+    """Put the measured figures in this benchmark's section of docs/performance.md (or another bench's section).
 
     Only the text between the BEGIN and END markers is replaced: the analysis written by hand in the same
     section, and every other section of the file (another page's figures), are kept.
     """
     text = path.read_text() if path.exists() else "# Performance\n"
-    block = f"{BEGIN}\n{measured.strip()}\n{END}"
-    start = text.find(SECTION)
+    block = f"{begin}\n{measured.strip()}\n{end_marker}"
+    start = text.find(section_title)
     if start == -1:
-        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block}\n"
+        text = f"{text.rstrip()}\n\n{section_title}\n\n{block}\n"
     else:
-        following = text.find("\n## ", start + len(SECTION))
+        following = text.find("\n## ", start + len(section_title))
         end = len(text) if following == -1 else following + 1
         section = text[start:end]
-        if BEGIN in section and END in section:
-            section = section[:section.index(BEGIN)] + block + section[section.index(END) + len(END):]
+        if begin in section and end_marker in section:
+            section = section[:section.index(begin)] + block + section[section.index(end_marker) + len(end_marker):]
         else:
-            section = f"{SECTION}\n\n{block}\n" + ("\n" if following != -1 else "")
+            section = f"{section_title}\n\n{block}\n" + ("\n" if following != -1 else "")
         text = text[:start] + section + text[end:]
     path.write_text(text)
 

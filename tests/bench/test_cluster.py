@@ -24,10 +24,8 @@ BENCH_CLUSTER_SIZES=1,3 (or 1-sans-file) runs some configurations only, without 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
 import os
-import secrets
 import shutil
 import socket
 import subprocess
@@ -44,7 +42,7 @@ import psutil
 import pytest
 import sqlalchemy as sa
 
-from tests.bench.data import BenchSession
+from tests.bench.data import BenchSession, add_groups
 from tests.bench.harness import LoadProcess, everyone, login, machine, percentile, wait_until_quiet
 from tests.cluster import Cluster, redis_db, require_cluster, unique_session_ids
 from tests.conftest import free_port
@@ -83,33 +81,14 @@ class Plan:
 def build_plan(url: str, groups: int, size: int) -> Plan:
     """Migrate and load the modules, then one animator, `groups` groups of `size` participants with a device token
     each (the rows `bind_device` makes) and one started session per group."""
-    from kit.extensions import db
-    from kit.live.views.join import nickname_key
-    from kit.models import Participant, ParticipantDevice, TrainingGroup
     from tests.conftest import dispose, make_app, seed
-    from tests.factories import PASSWORD, make_session, make_user
+    from tests.factories import PASSWORD
 
     seed(url)
     unique_session_ids(url)
     app = make_app(url)
-    sessions: list[BenchSession] = []
     with app.app_context():
-        animator = make_user(ANIMATOR_EMAIL)
-        for g in range(groups):
-            group = TrainingGroup(name=f"Groupe {g + 1}", animator_id=animator.id)
-            db.session.add(group)
-            db.session.flush()
-            participants = [Participant(group_id=group.id, nickname=f"P{g + 1}-{i + 1}",
-                                        nickname_key=nickname_key(f"P{g + 1}-{i + 1}"), avatar="🐱")
-                            for i in range(size)]
-            db.session.add_all(participants)
-            db.session.flush()
-            tokens = [secrets.token_urlsafe(32) for _ in participants]
-            db.session.add_all(ParticipantDevice(participant_id=p.id, token_hash=hashlib.sha256(t.encode()).hexdigest())
-                               for p, t in zip(participants, tokens, strict=True))
-            db.session.commit()
-            session = make_session(group)
-            sessions.append(BenchSession(session.id, session.join_code or "", tokens))
+        sessions = add_groups(ANIMATOR_EMAIL, groups, size)
     dispose(app)
     return Plan(ANIMATOR_EMAIL, PASSWORD, sessions)
 

@@ -10,10 +10,7 @@ Run: .venv/bin/pytest tests/bench -m bench -q -p no:cacheprovider -s -k phone
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import ARGS, CHROMIUM
+from tests.bench.harness import write_section
 from tests.livedriver import LiveAnimator
 from tests.servers import AppServer
 from tests.web import WebClient
@@ -130,20 +127,6 @@ class Meter:
         return "\n".join(lines)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, as for the browser tests."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium introuvable à {CHROMIUM}")
-        pytest.skip(f"Chromium introuvable à {CHROMIUM} (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
 
 def fresh_phone(browser: Browser, base_url: str, cookies: WebClient | None = None) -> BrowserContext:
     """A phone with an empty cache (and, if given, the cookies of a client that joined)."""
@@ -177,23 +160,6 @@ def choose_a_name(page: Page) -> None:
     online(page)
 
 
-def write_section(path: Path, measured: str) -> None:
-    """Replace the measured part of this section of docs/performance.md; keep everything else."""
-    text = path.read_text() if path.exists() else "# Performance\n"
-    block = f"{BEGIN}\n{measured.strip()}\n{END}"
-    start = text.find(SECTION)
-    if start == -1:
-        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block}\n"
-    else:
-        following = text.find("\n## ", start + len(SECTION))
-        end = len(text) if following == -1 else following + 1
-        section = text[start:end]
-        if BEGIN in section and END in section:
-            section = section[:section.index(BEGIN)] + block + section[section.index(END) + len(END):]
-        else:
-            section = f"{SECTION}\n\n{block}\n" + ("\n" if following != -1 else "")
-        text = text[:start] + section + text[end:]
-    path.write_text(text)
 
 
 def test_phone_page_weight(browser: Browser, app_server: AppServer) -> None:
@@ -240,6 +206,6 @@ def test_phone_page_weight(browser: Browser, app_server: AppServer) -> None:
                f"{again.total / 1000:.1f} Ko.\n")
     report = (summary + "\n" + "\n\n".join(tables) + "\n").replace(code, "‹code›")
     print("\n" + report)
-    write_section(ROOT / "docs" / "performance.md", report)
+    write_section(ROOT / "docs" / "performance.md", report, SECTION, BEGIN, END)
     assert live.total <= BUDGET, f"page en direct : {live.total} octets > {BUDGET}"
     assert first_visit <= BUDGET, f"premier passage complet : {first_visit} octets > {BUDGET}"

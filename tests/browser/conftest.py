@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
+from slides import Deck, compile_file
+from tests.browser.helpers import PROJECTOR, ROOT, SLUG, signed_in
+from tests.servers import AppServer
+
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
-PHONE = {"width": 393, "height": 727}
-PROJECTOR = {"width": 1280, "height": 720}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -26,18 +25,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the whole run; under CI its absence is a failure."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium introuvable à {CHROMIUM} : .ci/run doit l'installer")
-        pytest.skip(f"Chromium introuvable à {CHROMIUM} (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield WatchedBrowser(browser)
-        browser.close()
+def browser(browser: Any) -> Any:
+    """tests/conftest.py's Chromium, whose contexts and pages all report CSP violations and script errors."""
+    return WatchedBrowser(browser)
 
 
 # What a page did wrong during the current test: Content-Security-Policy violations, uncaught script errors,
@@ -105,21 +95,30 @@ def artifacts() -> Path:
 
 
 @pytest.fixture
-def context(browser: object, app_server: object) -> Iterator[object]:
+def context(browser: Browser, app_server: AppServer) -> Iterator[BrowserContext]:
     """A projector-sized browser context signed in as the demo animator, through the login page."""
-    import re
-
-    from playwright.sync_api import expect
-
-    from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
-
-    context = browser.new_context(viewport=PROJECTOR)  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(app_server.url + "/connexion")  # type: ignore[attr-defined]
-    page.get_by_label("Adresse e-mail").fill(DEMO_EMAIL)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/connexion"))
-    page.close()
+    context = signed_in(browser, app_server.url, DEMO_EMAIL, DEMO_PASSWORD)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def deck() -> Deck:
+    """The module of the demo session, as the server compiles it."""
+    return compile_file(ROOT / "modules" / f"{SLUG}.md")
+
+
+@pytest.fixture(scope="module")
+def tabs(browser: Browser) -> Iterator[BrowserContext]:
+    """One projector-sized context for the whole file: its tabs share a BroadcastChannel."""
+    context = browser.new_context(viewport=PROJECTOR)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(tabs: BrowserContext) -> Iterator[Page]:
+    """A fresh tab of the file's shared context."""
+    page = tabs.new_page()
+    yield page
+    page.close()

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ViewportSize
+from playwright.sync_api import Browser, BrowserContext
 
 from slides import compile_file
+from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SLUG = "01-smartphone-wifi"
-PHONE: ViewportSize = {"width": 393, "height": 727}
-PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
 VIEWPORTS = {"projecteur": PROJECTOR, "telephone": PHONE}
 
 
@@ -45,19 +42,6 @@ def contexts(browser: Browser) -> Iterator[dict[str, BrowserContext]]:
     yield made
     for context in made.values():
         context.close()
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    """A readable list of axe violations: rule, impact, help and the first offending nodes."""
-    lines = []
-    for violation in violations:
-        lines.append(f"- {violation['id']} ({violation['impact']}) : {violation['help']} — {violation['helpUrl']}")
-        for node in violation["nodes"][:3]:
-            summary = " ".join(node.get("failureSummary", "").split())
-            lines.append(f"    {node['target']} {summary[:200]}")
-        if len(violation["nodes"]) > 3:
-            lines.append(f"    … et {len(violation['nodes']) - 3} autres")
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize(("name", "viewport"), CASES, ids=[f"{n}-{v}" for n, v in CASES])

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 from werkzeug.serving import make_server
 
 from kit.badges.issuance import issue_participant_badge
 from kit.extensions import db
 from kit.models import Role, TaskAttestation
-from tests.browser.test_a11y import AXE, describe
-from tests.browser.test_print import pdf_pages, pdf_text, to_png
+from tests.browser.helpers import AXE, PHONE, describe, pdf_pages, pdf_text, to_png
+from tests.browser.helpers import signed_in as sign_in
 from tests.conftest import free_port, make_app
 from tests.databases import Databases
 from tests.factories import PASSWORD, make_user
@@ -32,8 +32,7 @@ from tests.histories import (
     run_session,
 )
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 393, "height": 727}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @dataclass
@@ -78,17 +77,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iter
         db.engine.dispose()
 
 
-def signed_in(browser: Browser, site: Site, email: str, viewport: dict[str, int] = DESKTOP) -> BrowserContext:
+def signed_in(browser: Browser, site: Site, email: str, viewport: ViewportSize = DESKTOP) -> BrowserContext:
     """A browser context signed in with this account."""
-    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
-    page = context.new_page()
-    page.goto(site.url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/connexion"))
-    page.close()
-    return context
+    return sign_in(browser, site.url, email, PASSWORD, viewport)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from kit.extensions import db
 from kit.models import TrainingSession
 from kit.people.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
-from tests.browser.test_a11y import AXE, describe
+from tests.browser.helpers import AXE, describe
 from tests.conftest import demo_database, free_port, make_app
 from tests.databases import Databases
 from tests.servers import AppServer

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from slides import compile_file
 
@@ -16,14 +15,6 @@ MODULES = sorted(path.stem for path in (ROOT / "modules").glob("*.md"))
 MEASURE = """body => ({height: body.scrollHeight - body.clientHeight, width: body.scrollWidth - body.clientWidth,
                       font: getComputedStyle(body).fontSize})"""
 
-
-@pytest.fixture(scope="module")
-def page(browser: Browser) -> Iterator[Page]:
-    """One projector-sized tab for the file."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("slug", MODULES)

@@ -11,25 +11,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 import socketio
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from slides import Deck, Quiz, compile_file
+from slides import Deck, Quiz
+from tests.browser.helpers import PHONE
 from tests.servers import AppServer
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 SLUG = "01-smartphone-wifi"  # the demo session's module
-PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
-PHONE: ViewportSize = {"width": 393, "height": 727}
 
-
-@pytest.fixture(scope="module")
-def deck() -> Deck:
-    """The module of the demo session, as the server compiles it."""
-    return compile_file(ROOT / "modules" / f"{SLUG}.md")
 
 
 def start_session(page: Page, base: str) -> int:

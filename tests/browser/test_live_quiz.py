@@ -9,8 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from slides import Deck, compile_file
-from tests.browser.conftest import PHONE
-from tests.browser.test_a11y import AXE, describe
+from tests.browser.helpers import AXE, PHONE, describe
 from tests.browser.test_live_animator import join_code, open_presenter, start_session
 from tests.servers import AppServer
 

@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Viewport
 
 from kit.extensions import db
 from kit.models import ModuleRevision, TrainingSession
-from slides import Deck, compile_file
-from tests.browser.test_a11y import AXE, describe
+from slides import Deck
+from tests.browser.helpers import AXE, PHONE, describe
 from tests.conftest import make_app
 from tests.databases import query
 from tests.livedriver import LiveAnimator
@@ -28,7 +28,6 @@ from tests.web import WebClient
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SLUG = "01-smartphone-wifi"
-PHONE: ViewportSize = {"width": 393, "height": 727}
 NARROW: ViewportSize = {"width": 320, "height": 640}
 WIDTHS = {"393": PHONE, "320": NARROW}
 # The speech synthesis of headless Chromium has no voice: record what the page asks it to say.
@@ -39,11 +38,6 @@ if (window.speechSynthesis) {
 }
 """
 
-
-@pytest.fixture(scope="module")
-def deck() -> Deck:
-    """The module of the demo session, as the server compiles it."""
-    return compile_file(ROOT / "modules" / f"{SLUG}.md")
 
 
 def slide_of(deck: Deck, quiz: int) -> int:

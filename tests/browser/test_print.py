@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from slides import compile_file
+from tests.browser.helpers import pdf_pages, pdf_text, to_png
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MODULES = sorted(path.stem for path in (ROOT / "modules").glob("*.md"))
@@ -20,50 +17,6 @@ MODULES = sorted(path.stem for path in (ROOT / "modules").glob("*.md"))
 SHEET_PAGES = {"01-smartphone-wifi": 2, "02-naviguer-web": 2, "03-rechercher-information": 2,
                "04-installer-applications": 2}
 FALC_POINTS = 14  # the smallest body text of a summary sheet, in print
-
-
-def poppler(tool: str) -> str:
-    """The path of a poppler-utils tool; skipped where it is missing, a failure under CI."""
-    path = shutil.which(tool)
-    if path is None:
-        message = f"{tool} introuvable : installez poppler-utils (apt-get install -y poppler-utils)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-def pdf_pages(pdf: Path) -> int:
-    """The page count that pdfinfo reads in a PDF."""
-    info = subprocess.run([poppler("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
-    match = re.search(r"^Pages:\s+(\d+)$", info, re.MULTILINE)
-    assert match, f"pdfinfo ne donne pas de nombre de pages pour {pdf} :\n{info}"
-    return int(match.group(1))
-
-
-def pdf_text(pdf: Path) -> str:
-    """The text of a PDF, spaces collapsed."""
-    text = subprocess.run([poppler("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    return " ".join(text.split())
-
-
-def to_png(pdf: Path) -> list[Path]:
-    """Every page of a PDF as a small PNG beside it (60 dpi), to look at."""
-    prefix = pdf.with_suffix("")
-    for old in pdf.parent.glob(f"{prefix.name}-*.png"):
-        old.unlink()
-    subprocess.run([poppler("pdftoppm"), "-r", "60", "-png", str(pdf), str(prefix)], check=True)
-    return sorted(pdf.parent.glob(f"{prefix.name}-*.png"))
-
-
-@pytest.fixture(scope="module")
-def page(browser: Browser) -> Iterator[Page]:
-    """One tab for every print of this file."""
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def print_pdf(page: Page, url: str, pdf: Path) -> Path:

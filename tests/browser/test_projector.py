@@ -4,41 +4,19 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
-from slides import Deck, Quiz, compile_file
+from slides import Deck, Quiz
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SLUG = "01-smartphone-wifi"
-PROJECTOR: ViewportSize = {"width": 1280, "height": 720}
 # What the animator's documents print next to a right answer; never on the projector.
 KEY_MARKERS = ("bonne réponse ✓", "✓ bonne réponse", "Bonne réponse :")
 
 
-@pytest.fixture(scope="module")
-def deck() -> Deck:
-    """The module file as the server compiled it at start-up."""
-    return compile_file(ROOT / "modules" / f"{SLUG}.md")
 
-
-@pytest.fixture(scope="module")
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """One projector-sized context for the whole file: its pages share a BroadcastChannel."""
-    context = browser.new_context(viewport=PROJECTOR)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
-    """A fresh tab of the shared context."""
-    page = context.new_page()
-    yield page
-    page.close()
 
 
 def projector_url(base: str, n: int) -> str:
@@ -112,10 +90,10 @@ def test_keyboard_moves_between_slides(page: Page, live_server: str, deck: Deck)
     expect_slide(page, 2)
 
 
-def test_presenter_follows_projector_and_back(context: BrowserContext, live_server: str, deck: Deck) -> None:
+def test_presenter_follows_projector_and_back(tabs: BrowserContext, live_server: str, deck: Deck) -> None:
     """Two tabs of one browser: keys on the projector move the presenter, its buttons move the projector."""
-    projector = context.new_page()
-    presenter = context.new_page()
+    projector = tabs.new_page()
+    presenter = tabs.new_page()
     try:
         projector.goto(projector_url(live_server, 1))
         presenter.goto(presenter_url(live_server, 1))
@@ -203,9 +181,9 @@ def test_screenshots(page: Page, live_server: str, deck: Deck, artifacts: Path) 
     assert path.stat().st_size > 5000
 
 
-def test_presenter_times_the_module_and_the_slide(context: BrowserContext, live_server: str, deck: Deck) -> None:
+def test_presenter_times_the_module_and_the_slide(tabs: BrowserContext, live_server: str, deck: Deck) -> None:
     """Planned against elapsed time, for the module and for the slide, on a controlled clock; and the next slide."""
-    page = context.new_page()
+    page = tabs.new_page()
     try:
         page.clock.install()
         page.goto(presenter_url(live_server, 2))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from kit import create_app
-from kit.config import from_environment
+from kit.config import from_environment, missing_server_packages
 from kit.ops.instance import prepare_instance
 
 
@@ -67,3 +69,29 @@ def test_flask_setup_makes_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     result = app.test_cli_runner().invoke(args=["setup"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "instance" / "secret_key").exists() and Path(app.config["BADGE_SIGNING_KEY_FILE"]).exists()
+
+
+@pytest.mark.parametrize(("setting", "value", "module"), [
+    ("SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://kit@127.0.0.1/kit", "psycopg"),
+    ("SOCKETIO_MESSAGE_QUEUE", "redis://127.0.0.1:6379/0", "redis"),
+    ("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/1", "redis"),
+])
+def test_a_setting_whose_package_is_missing_stops_the_start_in_french(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, value: str, module: str) -> None:
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == module else real_find_spec(name, *args))
+    with pytest.raises(RuntimeError) as refused:
+        bare_app(tmp_path, monkeypatch, **{setting: value})
+    message = str(refused.value)
+    assert f"Il manque des paquets pour ces réglages : {module} (pour " in message
+    assert "kit@" not in message  # the URL's user and password are not repeated
+    assert "Installez l'extra « server » du Kit : pip install -e '.[server]'" in message
+    bare_app(tmp_path, monkeypatch)  # SQLite and one process: nothing of the extra is needed
+
+
+def test_a_bare_postgresql_url_names_its_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    driver = make_url("postgresql://h/kit").get_driver_name()  # SQLAlchemy's default: psycopg2, psycopg from 2.1
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
+    assert missing_server_packages({"SQLALCHEMY_DATABASE_URI": "postgresql://kit:secret@h/kit",
+                                    "SOCKETIO_MESSAGE_QUEUE": None}) == [f"{driver} (pour DATABASE_URL=postgresql://…)"]

@@ -144,25 +144,27 @@ def assertion_json(uid: str) -> Response:
 @bp.get("/assertions/<uid>/badge.png")
 def baked_png(uid: str) -> Response:
     """The badge image with its assertion baked in (iTXt `openbadges`)."""
-    found = _assertion(uid)
-    urls = _urls()
-    if found.revoked:
-        return _gone(found, urls)
-    document = json.dumps(assertion_document(found, urls), ensure_ascii=False)
-    png = bake_png(design_png(badge_spec(found).design), {OB2_KEYWORD: document})
-    return _image(png, "image/png", f"badge-{found.badge_slug}.png")
+    return _baked_image(uid, "png")
 
 
 @bp.get("/assertions/<uid>/badge.svg")
 def baked_svg(uid: str) -> Response:
     """The badge image with its assertion baked in (`<openbadges:assertion>`)."""
+    return _baked_image(uid, "svg")
+
+
+def _baked_image(uid: str, kind: str) -> Response:
     found = _assertion(uid)
     urls = _urls()
     if found.revoked:
         return _gone(found, urls)
     spec = badge_spec(found)
-    svg = bake_svg(design_svg(spec.design, spec.name), assertion_document(found, urls))
-    return _image(svg, "image/svg+xml", f"badge-{found.badge_slug}.svg")
+    document = assertion_document(found, urls)
+    name = f"badge-{found.badge_slug}.{kind}"
+    if kind == "png":
+        return _image(bake_png(design_png(spec.design), {OB2_KEYWORD: json.dumps(document, ensure_ascii=False)}),
+                      "image/png", name)
+    return _image(bake_svg(design_svg(spec.design, spec.name), document), "image/svg+xml", name)
 
 
 @bp.get("/credentials/<uid>")

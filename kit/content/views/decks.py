@@ -28,18 +28,19 @@ def _slide_or_404(module: Module, number: int) -> int:
 @bp.get("/modules/<slug>/projection/<int:number>")
 def projector(slug: str, number: int) -> str:
     """The 16:9 projector view; the key of every quiz stays on the server."""
-    module = _module_or_404(slug)
-    return render_template("decks/projector.html", module=module, deck=module.deck,
-                           current=_slide_or_404(module, number))
+    return _slide_page("decks/projector.html", slug, number)
 
 
 @bp.get("/modules/<slug>/presentateur", defaults={"number": 1})
 @bp.get("/modules/<slug>/presentateur/<int:number>")
 def presenter(slug: str, number: int) -> str:
     """The presenter view: notes, timers and the next slide."""
+    return _slide_page("decks/presenter.html", slug, number)
+
+
+def _slide_page(template: str, slug: str, number: int) -> str:
     module = _module_or_404(slug)
-    return render_template("decks/presenter.html", module=module, deck=module.deck,
-                           current=_slide_or_404(module, number))
+    return render_template(template, module=module, deck=module.deck, current=_slide_or_404(module, number))
 
 
 @bp.get("/modules/<slug>/fiche")

@@ -198,26 +198,23 @@ def _live_or_redirect(session_id: int) -> TrainingSession | Response:
 @bp.get("/seances/<int:session_id>/projection")
 def projector(session_id: int) -> str | Response:
     """The live projector: the join slide, then the module, driven through the server."""
-    live = _live_or_redirect(session_id)
-    if isinstance(live, Response):
-        return live
-    deck = deck_for(live.revision)
-    module = Module(live.module_slug, live.revision_id, deck)
-    return render_template("decks/projector.html", deck=deck, module=module, current=live.current_slide,
-                           live=live, join_url=join_url(live), short_url=short_join_url())
+    return _live_deck_page("decks/projector.html", session_id)
 
 
 @bp.get("/seances/<int:session_id>/presentateur")
 def presenter(session_id: int) -> str | Response:
     """The live presenter: notes, timers, participants and question controls."""
+    return _live_deck_page("decks/presenter.html", session_id)
+
+
+def _live_deck_page(template: str, session_id: int) -> str | Response:
     live = _live_or_redirect(session_id)
     if isinstance(live, Response):
         return live
     deck = deck_for(live.revision)
     module = Module(live.module_slug, live.revision_id, deck)
-    return render_template("decks/presenter.html", deck=deck, module=module,
-                           current=live.current_slide, live=live, join_url=join_url(live),
-                           short_url=short_join_url())
+    return render_template(template, deck=deck, module=module, current=live.current_slide, live=live,
+                           join_url=join_url(live), short_url=short_join_url())
 
 
 @bp.get("/seances/<int:session_id>/fiche")

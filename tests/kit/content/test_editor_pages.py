@@ -6,7 +6,6 @@ import html
 import re
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -21,14 +20,6 @@ SLUG = "01-smartphone-wifi"
 QUESTION = "Question : Pour déverrouiller un téléphone, que peut-on utiliser ?"
 NEW_QUESTION = "Question : Pour ouvrir un téléphone verrouillé, que peut-on utiliser ?"
 
-
-@pytest.fixture
-def admin(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A signed-in account of the content team."""
-    with app.app_context():
-        make_user("contenu@test.fr", role=Role.ADMIN.value)
-    login(client, "contenu@test.fr")
-    return client
 
 
 def page(response: object) -> str:
@@ -138,7 +129,7 @@ def test_save_then_save_and_publish(admin: FlaskClient, app: Flask) -> None:
     assert "Version 2 enregistrée. Elle n'est pas encore publiée" in shown
     with app.app_context():
         saved = revisions.latest(SLUG)
-        assert (saved.number, saved.message, saved.author, saved.source) == (2, "Question 2", "Contenu", text)
+        assert (saved.number, saved.message, saved.author, saved.source) == (2, "Question 2", "Admin", text)
         assert revisions.published(SLUG).id == base
     response = admin.post(f"/editeur/modules/{SLUG}", data={"text": text, "base_revision_id": saved.id,
                                                             "save_publish": "1"}, follow_redirects=True)
@@ -240,11 +231,11 @@ def test_every_editor_form_needs_its_csrf_token(database: str) -> None:
     app = make_app(database, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     with app.app_context():
-        make_user("contenu@test.fr", role=Role.ADMIN.value)
+        make_user("admin@test.fr", role=Role.ADMIN.value)
         base = revisions.latest(SLUG).id
     login_page = client.get("/connexion").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    assert client.post("/connexion", data={"email": "contenu@test.fr", "password": PASSWORD,
+    assert client.post("/connexion", data={"email": "admin@test.fr", "password": PASSWORD,
                                            "csrf_token": token}).status_code == 302
     posts = [
         (f"/editeur/modules/{SLUG}", {"text": source(), "base_revision_id": str(base), "save": "1"}),
@@ -278,12 +269,12 @@ def test_a_fresh_token_lets_a_page_left_open_save(database: str) -> None:
     client = app.test_client()
     assert "/connexion" in client.get("/editeur/jeton").headers["Location"]  # signed out: the sign-in page
     with app.app_context():
-        make_user("contenu@test.fr", role=Role.ADMIN.value)
+        make_user("admin@test.fr", role=Role.ADMIN.value)
         make_user("animateur@test.fr")
         base = revisions.latest(SLUG).id
     login_page = client.get("/connexion").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    client.post("/connexion", data={"email": "contenu@test.fr", "password": PASSWORD, "csrf_token": token})
+    client.post("/connexion", data={"email": "admin@test.fr", "password": PASSWORD, "csrf_token": token})
     response = client.get("/editeur/jeton")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     fresh = response.get_json()["token"]

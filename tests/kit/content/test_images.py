@@ -14,13 +14,12 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 
 from kit.content.images import ImageError, check_image, safe_name, sanitize_svg, sniff, store_image
 from kit.content.library import compile_text
 from kit.content.views import uploads
-from kit.models import Role
 from slides import DeckError
-from tests.factories import login, make_user
 from tests.slides.helpers import module
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,9 +34,22 @@ def png(width: int = 2, height: int = 2) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
-WEBP_BODY = b"WEBPVP8L" + b"\x0a\x00\x00\x00" + b"\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88"
-WEBP = b"RIFF" + len(WEBP_BODY).to_bytes(4, "little") + WEBP_BODY
+def encoded(kind: str, width: int = 16, height: int = 16) -> bytes:
+    """A real picture, encoded by Pillow."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (192, 32, 32)).save(out, kind)
+    return out.getvalue()
+
+
+def forged_png(width: int, height: int) -> bytes:
+    """A tiny PNG whose header announces width × height pixels (what a decompression bomb looks like)."""
+    real = png()
+    ihdr = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return real[:12] + ihdr + struct.pack(">I", zlib.crc32(ihdr)) + real[33:]
+
+
+JPEG = encoded("JPEG")
+WEBP = encoded("WEBP")
 SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>Un carre</title>'
        b'<rect width="5" height="5"/></svg>')
 
@@ -81,14 +93,6 @@ def ctx(app: Flask) -> Iterator[Flask]:
         yield app
 
 
-@pytest.fixture
-def admin(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A signed-in account of the content team."""
-    with app.app_context():
-        make_user("contenu@test.fr", role=Role.ADMIN.value)
-    login(client, "contenu@test.fr")
-    return client
-
 
 def upload(client: FlaskClient, filename: str, data: bytes) -> object:
     """Post one file to the images page."""
@@ -127,11 +131,33 @@ def test_size_limit_and_broken_files(ctx: Flask) -> None:
     with pytest.raises(ImageError, match="PNG est abîmé"):
         check_image("coupee.png", png()[:40])
     with pytest.raises(ImageError, match="JPEG est abîmé"):
-        check_image("coupee.jpg", JPEG[:30])
+        check_image("coupee.jpg", JPEG[:len(JPEG) // 2])
     with pytest.raises(ImageError, match="WebP est abîmé"):
-        check_image("coupee.webp", WEBP[:20])
+        check_image("coupee.webp", WEBP[:len(WEBP) - 8])
+    # The right first bytes are not enough: the picture itself must decode.
+    with pytest.raises(ImageError, match="PNG est abîmé"):
+        check_image("forgee.png", png()[:41] + b"\x00" * 8 + png()[49:])
+    with pytest.raises(ImageError, match="JPEG est abîmé"):
+        check_image("forgee.jpg", JPEG[:200] + b"\xff" * 200 + JPEG[400:])
     with pytest.raises(ImageError, match="mal formé"):
         check_image("casse.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>")
+
+
+@pytest.mark.parametrize(("width", "height"), [(5001, 5000), (20_000, 20_000)])
+def test_too_many_pixels_are_refused_before_decoding(ctx: Flask, width: int, height: int) -> None:
+    # 25 megapixels at most: 5001 × 5000 is just over; 400 megapixels is past Pillow's own bomb limit.
+    with pytest.raises(ImageError, match=r"trop grande.*25 millions de pixels au plus"):
+        check_image("bombe.png", forged_png(width, height))
+    assert check_image("grande.png", encoded("PNG", 5000, 100)).kind == "png"
+
+
+def test_deeply_nested_svg_is_refused_in_french(admin: FlaskClient) -> None:
+    nested = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 1000 + b"</g>" * 1000 + b"</svg>"
+    response = upload(admin, "poupees.svg", nested)
+    assert response.status_code == 422
+    assert "Ce SVG est trop imbriqué : 100 niveaux au plus." in html.unescape(response.get_data(as_text=True))
+    fine = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 99 + b"</g>" * 99 + b"</svg>"
+    assert upload(admin, "gigognes.svg", fine).status_code == 302
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_SVGS))
@@ -230,9 +256,9 @@ def test_a_deeply_nested_svg_is_refused_in_french(admin: FlaskClient, ctx: Flask
         return (b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * depth + b'<rect width="1"/>'
                 + b"</g>" * depth + b"</svg>")
 
-    with pytest.raises(ImageError, match="trop compliqué : 100 niveaux d'imbrication au plus"):
+    with pytest.raises(ImageError, match="trop imbriqué : 100 niveaux au plus"):
         check_image("profond.svg", nested(1000))
     assert b"<rect" in check_image("raisonnable.svg", nested(98)).data
     response = upload(admin, "profond.svg", nested(1000))
     assert response.status_code == 422  # the page again, with the error other bad images get; never a 500
-    assert "niveaux d'imbrication" in html.unescape(response.get_data(as_text=True))
+    assert "trop imbriqué" in html.unescape(response.get_data(as_text=True))

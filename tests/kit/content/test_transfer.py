@@ -16,11 +16,10 @@ from kit.content import revisions
 from kit.content.images import store_image
 from kit.content.transfer import TransferError, export_zip, import_zip
 from kit.extensions import db
-from kit.models import ModuleImage, Role
+from kit.models import ModuleImage
 from slides import compile_file
 from tests.conftest import dispose, make_app
 from tests.databases import Databases
-from tests.factories import login, make_user
 from tests.kit.content.test_images import png
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -160,14 +159,6 @@ def test_cli_import_zip(other: Flask, tmp_path: Path) -> None:
     result = runner.invoke(args=["modules", "import-zip", str(path)])
     assert result.exit_code == 1 and f"modules/{SLUG}.md:" in result.output
 
-
-@pytest.fixture
-def admin(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A signed-in account of the content team."""
-    with app.app_context():
-        make_user("contenu@test.fr", role=Role.ADMIN.value)
-    login(client, "contenu@test.fr")
-    return client
 
 
 def test_export_and_import_in_the_editor(admin: FlaskClient, app: Flask) -> None:

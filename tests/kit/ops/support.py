@@ -17,11 +17,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 import uuid
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,7 @@ from kit import create_app
 from kit.content.shipped import import_files
 from kit.extensions import db
 from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
+from tests.servers import ServerProcess, wait_until_serving
 from tests.web import WebClient
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -154,19 +153,10 @@ def port_open(port: int) -> bool:
 
 
 @dataclass
-class Process:
+class Process(ServerProcess):
     """A server started as a subprocess on 127.0.0.1, its output in a file."""
 
-    command: list[str]
-    port: int
-    log: Path
-    env: dict[str, str]
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        """Its base URL."""
-        return f"http://127.0.0.1:{self.port}"
+    command: list[str] = field(default_factory=list, kw_only=True)
 
     def start(self, timeout: float = 40) -> Process:
         """Start it and wait until /sante answers 200."""
@@ -177,16 +167,8 @@ class Process:
                 env.pop(name, None)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"le serveur s'est arrêté : {self.output()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/sante", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
+        if wait_until_serving(self.process, self.url + "/sante", timeout, self.output):
+            return self
         self.kill()
         raise RuntimeError(f"le serveur n'a pas démarré : {self.output()[-3000:]}")
 
@@ -209,14 +191,14 @@ class Process:
 
 def run_py(database_url: str, port: int, log: Path, **env: str) -> Process:
     """`python run.py` on 127.0.0.1:port."""
-    return Process([sys.executable, "run.py"], port, log,
-                   {"HOST": "127.0.0.1", "PORT": str(port), "DATABASE_URL": database_url, **env})
+    return Process(port, log, {"HOST": "127.0.0.1", "PORT": str(port), "DATABASE_URL": database_url, **env},
+                   command=[sys.executable, "run.py"])
 
 
 def gunicorn(database_url: str, port: int, log: Path, **env: str) -> Process:
     """`gunicorn -c deploy/gunicorn.conf.py run:app` on 127.0.0.1:port."""
-    return Process([str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "run:app"],
-                   port, log, {"BIND": f"127.0.0.1:{port}", "DATABASE_URL": database_url, **env})
+    return Process(port, log, {"BIND": f"127.0.0.1:{port}", "DATABASE_URL": database_url, **env},
+                   command=[str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "run:app"])
 
 
 def start_demo_session(url: str) -> tuple[WebClient, int, str]:

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import html
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from kit.extensions import db
-from kit.models import Role, Siae, User
+from kit.models import Siae, User
 from tests.factories import PASSWORD, login, make_user
-from tests.histories import make_siae
 
 
 def text(response: object) -> str:
     """A page, entities decoded."""
     return html.unescape(response.get_data(as_text=True))  # type: ignore[attr-defined]
 
-
-@pytest.fixture
-def admin(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A signed-in admin, with one structure."""
-    with app.app_context():
-        make_user("admin@test.fr", Role.ADMIN.value)
-        make_siae("Régie A")
-    login(client, "admin@test.fr")
-    return client
 
 
 def account(**changes: str) -> dict[str, str]:
