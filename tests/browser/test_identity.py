@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.helpers import PHONE
 from tests.browser.test_live_animator import join_code, open_presenter, start_session
 from tests.servers import AppServer
 
