@@ -79,6 +79,12 @@ class Config:
     # SQLite: seconds between the WAL checkpoints that a native thread does for the server process
     # (kit/ops/checkpoints.py); 0 leaves them to SQLite, inside the commits, where they hold the event loop.
     SQLITE_CHECKPOINT_SECONDS: float = 1.0
+    # The diagnostic (docs/diagnostic.md): an employee record untouched for this many months (no diagnostic,
+    # no change) is anonymised by `flask diagnostic anonymise`; 24 months, the longest insertion pathway.
+    DIAGNOSTIC_RETENTION_MONTHS: int = 24
+    # The interview guide and its scoring rules; the files shipped in kit/diagnostic/ when unset.
+    DIAGNOSTIC_GUIDE_FILE: str | None = None
+    DIAGNOSTIC_SCORING_FILE: str | None = None
 
 
 # The settings read from the environment, by variable name (the same as the setting, but DATABASE_URL).
@@ -91,7 +97,8 @@ ENVIRONMENT: dict[str, str] = {
                                "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "LOG_FORMAT",
                                "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS",
                                "SQLITE_CHECKPOINT_SECONDS",
-                               "SECRET_KEY")},
+                               "SECRET_KEY", "DIAGNOSTIC_RETENTION_MONTHS", "DIAGNOSTIC_GUIDE_FILE",
+                               "DIAGNOSTIC_SCORING_FILE")},
 }
 
 

@@ -3,6 +3,7 @@
 from kit.models.badges import AnimatorRecord, BadgeAssertion, RecordKind, TaskAttestation
 from kit.models.base import as_utc, utcnow
 from kit.models.content import ModuleImage, ModuleRevision
+from kit.models.diagnostic import Diagnostic, DiagnosticAnswer, Employee, TaskObservation
 from kit.models.live import (
     Answer,
     Attendance,
@@ -21,6 +22,9 @@ __all__ = [
     "Answer",
     "Attendance",
     "BadgeAssertion",
+    "Diagnostic",
+    "DiagnosticAnswer",
+    "Employee",
     "ModuleImage",
     "ModuleRevision",
     "Participant",
@@ -33,6 +37,7 @@ __all__ = [
     "SessionStatus",
     "Siae",
     "TaskAttestation",
+    "TaskObservation",
     "TrainingGroup",
     "TrainingSession",
     "User",
