@@ -7,7 +7,7 @@ Both are data the content team edits. They are checked together when the app sta
 from __future__ import annotations
 
 from collections.abc import Mapping as AnyMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
@@ -59,6 +59,7 @@ class Named:
     label: str
     text: str = ""  # a level's description, a reason's advice
     number: int = 0  # a result's points, a level's minimum, a module's number
+    line: int = field(default=0, compare=False)  # where it is written, for the errors
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def _named(check: Checker, data: Mapping, key: str, text: str = "", number: str 
         if number and (not isinstance(value, int) or isinstance(value, bool)):
             check.error(raw, f"« {number} » doit être un nombre entier")
             value = 0
-        out.append(Named(ident, check.text(raw, "label"), check.text(raw, text) if text else "", int(value)))
+        out.append(Named(ident, check.text(raw, "label"), check.text(raw, text) if text else "", int(value), raw.line))
     return out
 
 
@@ -194,8 +195,9 @@ def load(guide_path: Path = GUIDE_FILE, scoring_path: Path = SCORING_FILE) -> Gu
     if {r.id for r in results} != {"seul", "avec_aide", "pas_encore"}:
         rules_check.error(rules_data, "« results » : seul, avec_aide et pas_encore, chacun une fois")
     levels = _named(rules_check, rules_data, "levels", text="description", number="min_points")
-    if levels and (levels[0].number != 0 or any(a.number >= b.number for a, b in pairwise(levels))):
-        rules_check.error(rules_data, "« levels » : le premier à 0 point, puis des minimums croissants")
+    for index, (lower, higher) in enumerate(pairwise([Named("", "", number=-1), *levels])):
+        if higher.number <= lower.number or (index == 0 and higher.number != 0):
+            rules_check.error(higher.line, "« levels » : le premier à 0 point, puis des minimums croissants")
     outcomes = _named(rules_check, rules_data, "outcomes")
     modules = [Named(str(m.number), m.label, number=m.number)
                for m in _named(rules_check, rules_data, "modules", number="number")]

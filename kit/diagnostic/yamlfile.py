@@ -60,9 +60,10 @@ class Checker:
         self.path = path
         self.errors: list[str] = []
 
-    def error(self, where: Mapping | None, message: str) -> None:
-        """Record a problem at the line of `where` (the file's first line when unknown)."""
-        line = where.line if isinstance(where, Mapping) and where.line else 1
+    def error(self, where: Mapping | int | None, message: str) -> None:
+        """Record a problem at the line of `where`, a mapping or a line number (the first line when unknown)."""
+        line = where if isinstance(where, int) else where.line if isinstance(where, Mapping) else 0
+        line = line or 1
         self.errors.append(f"{self.path}:{line}: {message}")
 
     def text(self, where: Mapping, key: str, required: bool = True) -> str:
@@ -92,7 +93,7 @@ class Checker:
         if ident and (not ident.replace("_", "").isalnum() or not ident.islower() or len(ident) > 40):
             self.error(where, f"l'id « {ident} » : lettres minuscules, chiffres et _ seulement, 40 au plus")
         elif ident in seen:
-            self.error(where, f"{what} « {ident} » est défini deux fois")
+            self.error(where, f"{what} « {ident} » est en double")
         seen.add(ident)
         return ident
 
