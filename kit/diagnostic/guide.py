@@ -7,6 +7,7 @@ Both are data the content team edits. They are checked together when the app sta
 from __future__ import annotations
 
 from collections.abc import Mapping as AnyMapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -43,9 +44,14 @@ class Step:
     outcome: str = ""  # a task's outcome of the course, and its module
     module: int = 0
 
-    def applies(self, answers: AnyMapping[str, str]) -> bool:
-        """Whether the step is asked, given the answers so far (an unanswered condition hides it)."""
-        return all(answers.get(question) in values for question, values in self.when.items())
+    def applies(self, answers: AnyMapping[str, str], hidden: AbstractSet[str] = frozenset()) -> bool:
+        """Whether the step is asked: hidden by an answer outside its condition's values, or by a hidden condition.
+
+        A condition not answered yet (or skipped) shows the step: the progress bar counts it from the
+        start, and a counselor who skipped « smartphone » can still observe the tasks.
+        """
+        return all(question not in hidden and answers.get(question) in (None, *values)
+                   for question, values in self.when.items())
 
     def label(self, value: str) -> str:
         """The label of a stored value (several, comma-separated, for a multiple choice)."""

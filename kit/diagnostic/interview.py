@@ -58,7 +58,14 @@ def observations_of(diagnostic: Diagnostic) -> dict[str, str]:
 
 def visible_steps(guide: Guide, answers: dict[str, str]) -> list[Step]:
     """The steps asked, given the answers so far (e.g. no task to show without a smartphone)."""
-    return [step for step in guide.steps if step.applies(answers)]
+    shown: list[Step] = []
+    hidden: set[str] = set()
+    for step in guide.steps:  # in order: a step hidden hides the steps that depend on it
+        if step.applies(answers, hidden):
+            shown.append(step)
+        else:
+            hidden.add(step.id)
+    return shown
 
 
 def _tick(diagnostic: Diagnostic, now: datetime) -> None:
