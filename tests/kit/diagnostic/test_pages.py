@@ -13,8 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kit.extensions import db
-from kit.models import Diagnostic, DiagnosticAnswer, Employee, TaskObservation
-from tests.factories import login
+from kit.models import Diagnostic, DiagnosticAnswer, Employee, Role, TaskObservation
+from kit.people.demo import DEMO_COUNSELOR_EMAIL, DEMO_COUNSELOR_PASSWORD, create_demo
+from tests.factories import login, make_user
 from tests.histories import make_coordinator, make_siae
 from tests.kit.diagnostic.support import make_counselor, make_diagnostic, make_employee
 
@@ -251,3 +252,30 @@ def test_the_time_of_a_step_is_capped(app: Flask, client: FlaskClient, world: di
     client.post(step.headers["Location"], data={"valeur": "oui"})
     with app.app_context():
         assert db.session.scalar(sa.select(Diagnostic.active_seconds)) == 180
+
+
+def test_the_admin_creates_a_counselor_of_one_siae(app: Flask, client: FlaskClient, world: dict[str, int]) -> None:
+    with app.app_context():
+        make_user("admin@test.fr", Role.ADMIN.value)
+    login(client, "admin@test.fr")
+    data = {"email": "nouvelle-cip@test.fr", "name": "Nouvelle CIP", "role": "conseiller", "siae": "0",
+            "region": "", "active": "y", "password": "un-mot-de-passe"}
+    refused = client.post("/admin/comptes/nouveau", data=data)
+    assert refused.status_code == 200 and "choisissez-la" in plain(refused)
+    assert client.post("/admin/comptes/nouveau", data={**data, "siae": str(world["siae"])}).status_code == 302
+    cip = app.test_client()
+    assert cip.post("/connexion", data={"email": "nouvelle-cip@test.fr", "password": "un-mot-de-passe"}
+                    ).status_code == 302
+    assert cip.get("/animateur/").headers["Location"].endswith("/diagnostic/")
+    assert "Karim B." in plain(cip.get("/diagnostic/"))
+
+
+def test_the_demo_has_a_counselor_and_an_employee(app: Flask) -> None:
+    with app.app_context():
+        create_demo()
+        create_demo()  # twice: nothing doubled
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Employee)) == 1
+    client = app.test_client()
+    response = client.post("/connexion", data={"email": DEMO_COUNSELOR_EMAIL, "password": DEMO_COUNSELOR_PASSWORD})
+    assert response.status_code == 302
+    assert "Karim B." in plain(client.get("/diagnostic/"))
