@@ -126,9 +126,12 @@ def _steps(check: Checker, data: Mapping) -> list[Step]:
             if kind in ("choice", "multiple"):
                 values: set[str] = set()
                 for choice in check.items(raw, "choices"):
-                    value = str(choice.get("value", ""))
-                    if not value or value in values or "," in value:
-                        check.error(choice, f"la valeur « {value} » manque, contient une virgule ou est en double")
+                    raw_value = choice.get("value")
+                    value = str(raw_value or "")
+                    # YAML reads yes/no/on/off as booleans: a value must stay a text.
+                    if not isinstance(raw_value, str) or not value or value in values or "," in value:
+                        check.error(choice, f"la valeur « {value} » manque, n'est pas un texte (mettez-la entre "
+                                            "guillemets), contient une virgule ou est en double")
                     values.add(value)
                     choices.append(Choice(value, check.text(choice, "label")))
             module = raw.get("module", 0)
@@ -136,9 +139,12 @@ def _steps(check: Checker, data: Mapping) -> list[Step]:
                 check.error(raw, "une tâche indique son « outcome » (objectif) et son « module » (numéro)")
                 module = 0
             when = _conditions(check, raw, "when")
-            for question in when:
-                if question not in seen or question == ident:
+            earlier = {step.id: step for step in steps}
+            for question, wanted in when.items():
+                if question not in earlier:
                     check.error(raw, f"« when » cite « {question} », qui n'est pas une étape précédente")
+                elif not set(wanted) <= {c.value for c in earlier[question].choices}:
+                    check.error(raw, f"« when » : « {question} » n'a pas toutes ces valeurs")
             steps.append(Step(ident, title, str(kind), check.text(raw, "question"), check.text(raw, "hint", False),
                               tuple(choices), when, str(raw.get("outcome", "")), int(module)))
     return steps

@@ -56,6 +56,9 @@ def test_a_yaml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     ("when: {systeme: [android, ne_sait_pas]}", "when: {plus_tard: [oui]}", "id: compte_google",
      "n'est pas une étape précédente"),
     ("        question: Quel téléphone est-ce ?\n", "", "id: systeme", "« question » doit être un texte"),
+    ("when: {systeme: [android, ne_sait_pas]}", "when: {systeme: [android, windows]}", "id: compte_google",
+     "n'a pas toutes ces valeurs"),
+    ('{value: oui, label: "Oui"}', '{value: yes, label: "Oui"}', "value: yes", "n'est pas un texte"),
 ])
 def test_a_wrong_step_names_its_line(tmp_path: Path, old: str, new: str, where: str, message: str) -> None:
     path = broken(tmp_path, "guide", old, new)
