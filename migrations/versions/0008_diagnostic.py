@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0005'  # DEV: becomes '0007' in the last commit
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
