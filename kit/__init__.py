@@ -41,6 +41,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from kit.errors import init_errors
 
     init_errors(app)
+
+    from kit.diagnostic.guide import init_diagnostic
+
+    init_diagnostic(app)  # a malformed guide stops the start with `file:line: message`
     _register_pages(app)
 
     from kit.live.namespaces import init_sockets
@@ -63,12 +67,13 @@ def _register_pages(app: Flask) -> None:
     """Every feature's blueprints: the only place that imports views."""
     from kit.badges.views import progress, public
     from kit.content.views import catalogue, decks, editor, media, uploads, versions
+    from kit.diagnostic.views import employees, interview
     from kit.live.views import join
     from kit.ops.views import favicon, health
     from kit.people.views import admin, animator, auth, sessions
     from kit.reports.views import coordinator, monthly
 
     pages = (catalogue, decks, editor, versions, uploads, media, join, auth, admin, animator, sessions, progress,
-             public, coordinator, monthly, health, favicon)
+             public, coordinator, monthly, health, favicon, employees, interview)
     for module in pages:
         app.register_blueprint(module.bp)

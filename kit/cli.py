@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 
 from kit.content.shipped import check_files, import_files
 from kit.content.transfer import TransferError, export_files, import_zip
+from kit.diagnostic.commands import diagnostic_cli
 from kit.extensions import db
 from kit.models import Role, User
 from kit.ops.backup import BackupError, check_backup, create_backup, restore_backup
@@ -21,6 +22,8 @@ from kit.people.demo import (
     DEMO_ADMIN_PASSWORD,
     DEMO_COORDINATOR_EMAIL,
     DEMO_COORDINATOR_PASSWORD,
+    DEMO_COUNSELOR_EMAIL,
+    DEMO_COUNSELOR_PASSWORD,
     DEMO_EMAIL,
     DEMO_PASSWORD,
     create_demo,
@@ -102,6 +105,8 @@ def setup_command(demo: bool) -> None:
         click.echo(f"Compte éditeur de démonstration : {DEMO_ADMIN_EMAIL} / mot de passe : {DEMO_ADMIN_PASSWORD}")
         click.echo(f"Compte coordination de démonstration : {DEMO_COORDINATOR_EMAIL} / mot de passe : "
                    f"{DEMO_COORDINATOR_PASSWORD}")
+        click.echo(f"Compte conseiller (diagnostic) de démonstration : {DEMO_COUNSELOR_EMAIL} / mot de passe : "
+                   f"{DEMO_COUNSELOR_PASSWORD}")
 
 
 users_cli = AppGroup("users", help="Gérer les comptes.")
@@ -191,3 +196,4 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(diagnostic_cli)

@@ -105,6 +105,12 @@ class Config:
     HALF_DAY_MIN_MINUTES: int = 120
     HALF_DAY_MAX_MINUTES: int = 300
     ATTENDANCE_PRETICK_MINUTES: int = 30
+    # The diagnostic (docs/diagnostic.md): an employee record untouched for this many months (no diagnostic,
+    # no change) is anonymised by `flask diagnostic anonymise`; 24 months, the longest insertion pathway.
+    DIAGNOSTIC_RETENTION_MONTHS: int = 24
+    # The interview guide and its scoring rules; the files shipped in kit/diagnostic/ when unset.
+    DIAGNOSTIC_GUIDE_FILE: str | None = None
+    DIAGNOSTIC_SCORING_FILE: str | None = None
 
 
 # The settings read from the environment, by variable name (the same as the setting, but DATABASE_URL).
@@ -119,7 +125,8 @@ ENVIRONMENT: dict[str, str] = {
                                "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS", "AUTO_MIGRATE",
                                "SQLITE_CHECKPOINT_SECONDS",
                                "SECRET_KEY", "HSTS_MAX_AGE", "HEALTH_TOKEN",
-                               "HALF_DAY_MIN_MINUTES", "HALF_DAY_MAX_MINUTES", "ATTENDANCE_PRETICK_MINUTES")},
+                               "HALF_DAY_MIN_MINUTES", "HALF_DAY_MAX_MINUTES", "ATTENDANCE_PRETICK_MINUTES",
+                               "DIAGNOSTIC_RETENTION_MONTHS", "DIAGNOSTIC_GUIDE_FILE", "DIAGNOSTIC_SCORING_FILE")},
 }
 
 

@@ -3,6 +3,7 @@
 from kit.models.badges import AnimatorRecord, BadgeAssertion, RecordKind, TaskAttestation
 from kit.models.base import as_utc, utcnow
 from kit.models.content import ModuleImage, ModuleRevision
+from kit.models.diagnostic import Diagnostic, DiagnosticAnswer, Employee, TaskObservation
 from kit.models.live import (
     Answer,
     Attendance,
@@ -25,6 +26,9 @@ __all__ = [
     "BadgeAssertion",
     "ClaimStatus",
     "DeviceClaim",
+    "Diagnostic",
+    "DiagnosticAnswer",
+    "Employee",
     "ModuleImage",
     "ModuleRevision",
     "Participant",
@@ -37,6 +41,7 @@ __all__ = [
     "SessionStatus",
     "Siae",
     "TaskAttestation",
+    "TaskObservation",
     "TrainingGroup",
     "TrainingSession",
     "User",

@@ -24,11 +24,12 @@ def new_session_token() -> str:
 
 
 class Role(enum.StrEnum):
-    """What an account may do: admin (content team), coordinator (a region), animator."""
+    """What an account may do: admin (content team), coordinator (a region), animator, counselor (one SIAE)."""
 
     ADMIN = "admin"
     COORDINATOR = "coordinator"
     ANIMATOR = "animator"
+    COUNSELOR = "conseiller"  # a CIP or ASP: diagnoses their SIAE's employees (kit/diagnostic)
 
 
 class Siae(Base):

@@ -7,6 +7,8 @@ Views call the `*_or_404` helpers and `require_*` guards; the live namespaces ca
 - A coordinator follows the animators of their region (User.region, compared with the
   animators' SIAE region) and, when their account has an SIAE, of that SIAE.
 - An animator sees their own groups, sessions, participants and badges, and drives their own sessions.
+- A counselor (CIP, ASP) sees their own SIAE's employees and diagnostics; nobody else sees a name,
+  but admins. Coordinators see the figures of their region, never the employees.
 """
 
 from __future__ import annotations
@@ -17,7 +19,17 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from kit.extensions import db, login_manager
-from kit.models import BadgeAssertion, Participant, Role, Siae, TrainingGroup, TrainingSession, User
+from kit.models import (
+    BadgeAssertion,
+    Diagnostic,
+    Employee,
+    Participant,
+    Role,
+    Siae,
+    TrainingGroup,
+    TrainingSession,
+    User,
+)
 
 
 def is_admin(user: User) -> bool:
@@ -32,8 +44,8 @@ def require_role(*roles: Role) -> None:
 
 
 def require_animator_space() -> None:
-    """The animator's space: animators and admins; coordinators have their own space."""
-    if current_user.role == Role.COORDINATOR:
+    """The animator's space: animators and admins; coordinators and counselors have their own spaces."""
+    if current_user.role in (Role.COORDINATOR, Role.COUNSELOR):
         abort(403, "L'espace des animateurs est réservé aux animateurs et animatrices.")
 
 
@@ -170,3 +182,47 @@ def may_revoke(user: User, assertion: BadgeAssertion) -> bool:
     if assertion.animator is not None:
         return follows(user, assertion.animator)
     return assertion.participant is not None and owns_group(user, assertion.participant.group)
+
+
+def require_counselor_space() -> None:
+    """The diagnostic's pages: counselors attached to an SIAE, and admins."""
+    if not current_user.is_authenticated or not (
+            is_admin(current_user) or (current_user.role == Role.COUNSELOR and current_user.siae_id)):
+        abort(403, "Le diagnostic est réservé aux conseillers et conseillères d'une structure.")
+
+
+def counselor_siae_ids(user: User) -> list[int]:
+    """The SIAE whose employees this account sees: the counselor's own, or every one for an admin."""
+    if is_admin(user):
+        return list(db.session.scalars(sa.select(Siae.id)))
+    return [user.siae_id] if user.role == Role.COUNSELOR and user.siae_id else []
+
+
+def may_see_employee(user: User, employee: Employee) -> bool:
+    """Their SIAE's counselors, or an admin; an erased record is nobody's any more."""
+    if employee.erased_at is not None:
+        return False
+    return is_admin(user) or (user.role == Role.COUNSELOR and user.siae_id == employee.siae_id)
+
+
+def visible_employees(user: User) -> list[Employee]:
+    """The records this account may see, by first name."""
+    return list(db.session.scalars(sa.select(Employee).where(
+        Employee.siae_id.in_(counselor_siae_ids(user)), Employee.erased_at.is_(None))
+        .order_by(Employee.first_name, Employee.family_initial, Employee.id)))
+
+
+def own_employee_or_404(employee_id: int) -> Employee:
+    """An employee of the signed-in counselor's SIAE (any, for an admin)."""
+    employee = db.session.get(Employee, employee_id)
+    if employee is None or not may_see_employee(current_user, employee):
+        abort(404, "Cette personne n'existe pas, ou elle n'est pas de votre structure.")
+    return employee
+
+
+def own_diagnostic_or_404(diagnostic_id: int) -> Diagnostic:
+    """A diagnostic of an employee the signed-in account may see."""
+    diagnostic = db.session.get(Diagnostic, diagnostic_id)
+    if diagnostic is None or not may_see_employee(current_user, diagnostic.employee):
+        abort(404, "Ce diagnostic n'existe pas, ou il n'est pas de votre structure.")
+    return diagnostic

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from kit.extensions import db
-from kit.models import ModuleRevision, Role, Siae, TrainingGroup, TrainingSession, User
+from kit.models import Employee, ModuleRevision, Role, Siae, TrainingGroup, TrainingSession, User
 
 DEMO_EMAIL = "animateur@demo.fr"
 DEMO_PASSWORD = "demo-animateur"
@@ -18,6 +18,10 @@ DEMO_ADMIN_PASSWORD = "demo-admin"
 DEMO_COORDINATOR_EMAIL = "coordination@demo.fr"
 DEMO_COORDINATOR_PASSWORD = "demo-coordination"
 DEMO_REGION = "Hauts-de-France"
+# The demo SIAE's counselor (CIP): diagnoses its employees; one demo employee is waiting for a diagnostic.
+DEMO_COUNSELOR_EMAIL = "conseil@demo.fr"
+DEMO_COUNSELOR_PASSWORD = "demo-conseil"
+DEMO_SIAE_NAME = "Régie de quartier (démo)"
 
 
 def create_demo() -> bool:
@@ -25,8 +29,9 @@ def create_demo() -> bool:
     _create_demo_admin()
     _create_demo_coordinator()
     if db.session.scalar(sa.select(User.id).where(User.email == DEMO_EMAIL)):
+        _create_demo_counselor()
         return False
-    siae = Siae(name="Régie de quartier (démo)", region=DEMO_REGION, kind="ACI")
+    siae = Siae(name=DEMO_SIAE_NAME, region=DEMO_REGION, kind="ACI")
     animator = User(email=DEMO_EMAIL, name="Samia (démo)", role=Role.ANIMATOR.value, siae=siae)
     animator.set_password(DEMO_PASSWORD)
     group = TrainingGroup(name="Groupe de démonstration", siae=siae, animator=animator)
@@ -38,6 +43,7 @@ def create_demo() -> bool:
         db.session.add(TrainingSession(group_id=group.id, animator_id=animator.id, module_slug="01-smartphone-wifi",
                                        revision_id=revision_id, day=date.today()))
     db.session.commit()
+    _create_demo_counselor()
     return True
 
 
@@ -59,4 +65,21 @@ def _create_demo_coordinator() -> None:
                        role=Role.COORDINATOR.value, region=DEMO_REGION)
     coordinator.set_password(DEMO_COORDINATOR_PASSWORD)
     db.session.add(coordinator)
+    db.session.commit()
+
+
+def _create_demo_counselor() -> None:
+    """The demo SIAE's counselor, and one of its employees to diagnose."""
+    if db.session.scalar(sa.select(User.id).where(User.email == DEMO_COUNSELOR_EMAIL)):
+        return
+    siae = db.session.scalar(sa.select(Siae).where(Siae.name == DEMO_SIAE_NAME))
+    if siae is None:
+        return
+    counselor = User(email=DEMO_COUNSELOR_EMAIL, name="Nadia, CIP (démo)", role=Role.COUNSELOR.value, siae=siae)
+    counselor.set_password(DEMO_COUNSELOR_PASSWORD)
+    db.session.add(counselor)
+    db.session.flush()
+    db.session.add(Employee(siae_id=siae.id, first_name="Karim", family_initial="B",
+                            pathway_month=date.today().replace(day=1), consent_by_id=counselor.id,
+                            consent_version="démo"))
     db.session.commit()

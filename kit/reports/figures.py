@@ -16,6 +16,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from kit.content.library import deck_by_revision_id
+from kit.diagnostic.figures import counts as diagnostic_counts
 from kit.extensions import db
 from kit.models import (
     AnimatorRecord,
@@ -150,6 +151,9 @@ class MonthlyFigures:
     participants_enrolled: int  # members of the groups that had a session this month
     participants_trained: int  # present at one session of the month at least
     participants_completed: int  # completed the 4 half-days (14 h) this month
+    # The diagnostic (kit/diagnostic): employees diagnosed this month, and of them oriented to the course.
+    employees_diagnosed: int = 0
+    employees_oriented: int = 0
 
     @property
     def participant_hours(self) -> float:
@@ -181,7 +185,13 @@ def monthly_figures(siae: Siae, year: int, month: int) -> MonthlyFigures:
         participant_minutes=sum(minutes[sid] for sid, _pid in month_present),
         participants_enrolled=enrolled,
         participants_trained=len({pid for _sid, pid in month_present}),
-        participants_completed=_completed_in(present, info, first, last))
+        participants_completed=_completed_in(present, info, first, last),
+        **_diagnostics(siae, year, month))
+
+
+def _diagnostics(siae: Siae, year: int, month: int) -> dict[str, int]:
+    found = diagnostic_counts([siae.id], year, month)
+    return {"employees_diagnosed": found.diagnosed, "employees_oriented": found.oriented}
 
 
 def _completed_in(present: Iterable[tuple[int, int]], info: dict[int, tuple[ModuleInfo, date]],

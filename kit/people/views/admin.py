@@ -21,7 +21,7 @@ REGIONS = ("Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Cen
            "Mayotte", "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
            "Provence-Alpes-Côte d'Azur")
 ROLE_LABELS = {Role.ADMIN.value: "Admin (équipe contenu)", Role.COORDINATOR.value: "Coordinateur·rice",
-               Role.ANIMATOR.value: "Animateur·rice"}
+               Role.ANIMATOR.value: "Animateur·rice", Role.COUNSELOR.value: "Conseiller·ère (CIP, ASP) : diagnostic"}
 
 
 @bp.before_request
@@ -149,6 +149,9 @@ def _check_user(form: UserForm, user: User | None) -> bool:
         ok = False
     if form.role.data == Role.COORDINATOR and not form.region.data and not form.siae.data:
         form.region.errors = ["Un·e coordinateur·rice suit une région ou une structure : choisissez-en une."]
+        ok = False
+    if form.role.data == Role.COUNSELOR and not form.siae.data:
+        form.siae.errors = ["Un·e conseiller·ère diagnostique les salarié·es d'une structure : choisissez-la."]
         ok = False
     if user is not None and user.id == current_user.id and form.role.data != Role.ADMIN:
         form.role.errors = ["Vous ne pouvez pas retirer votre propre rôle d'admin."]

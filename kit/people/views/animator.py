@@ -22,9 +22,11 @@ bp = Blueprint("animator", __name__, url_prefix="/animateur")
 @bp.before_request
 @login_required
 def _signed_in() -> Response | None:
-    """A coordinator signing in lands on the dashboard: they are sent to their own space."""
+    """A coordinator or a counselor signing in lands on the dashboard: they are sent to their own space."""
     if current_user.role == Role.COORDINATOR and request.endpoint == "animator.dashboard":
         return redirect(url_for("coordinator.index"))
+    if current_user.role == Role.COUNSELOR and request.endpoint == "animator.dashboard":
+        return redirect(url_for("diagnostic.index"))
     require_animator_space()
     return None
 

@@ -20,10 +20,11 @@ from kit.badges.criteria import class_for, earned, evaluate
 from kit.badges.issuance import IssuanceError, active_assertion, issue_animator_badge
 from kit.badges.revocation import revoke_from_form
 from kit.content.library import module_titles
+from kit.diagnostic.figures import region_counts
 from kit.extensions import db
 from kit.forms import ActionForm, Form, RevokeForm, SelectChoice
 from kit.models import AnimatorRecord, BadgeAssertion, RecordKind, Role, TrainingSession, User
-from kit.people.access import followed_animator_or_404, followed_animators, require_role
+from kit.people.access import followed_animator_or_404, followed_animators, require_role, visible_siaes
 from kit.reports.figures import RUN, animator_history, module_info
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordination")
@@ -76,7 +77,9 @@ def index() -> str:
         results = evaluate(spec, history)
         rows.append((animator, history, sum(1 for r in results if r.met), len(results),
                      active_assertion(spec.slug, animator_id=animator.id)))
-    return render_template("coordinator/index.html", rows=rows, spec=spec)
+    today = date.today()
+    return render_template("coordinator/index.html", rows=rows, spec=spec, month_first=today.replace(day=1),
+                           diagnostics=region_counts(visible_siaes(current_user), today.year, today.month))
 
 
 def _animator_page(animator: User, training_form: TrainingForm | None = None,

@@ -31,6 +31,8 @@ COLUMNS = (
     ("participants_inscrits", "Participants inscrits (membres des groupes qui ont eu une séance)"),
     ("participants_formes", "Participants formés (présents à au moins une séance)"),
     ("participants_14h", "Participants qui ont terminé les 14 h (4 demi-journées)"),
+    ("salaries_diagnostiques", "Salariés diagnostiqués (diagnostic d'autonomie numérique terminé dans le mois)"),
+    ("salaries_orientes", "Salariés orientés vers la formation de 14 h (parmi les diagnostiqués du mois)"),
 )
 
 
@@ -66,7 +68,8 @@ def row(figures: MonthlyFigures) -> dict[str, str | int]:
             "heures_suivies": f"{hours:g}".replace(".", ","),  # French spreadsheets read a decimal comma
             "participants_inscrits": figures.participants_enrolled,
             "participants_formes": figures.participants_trained,
-            "participants_14h": figures.participants_completed}
+            "participants_14h": figures.participants_completed,
+            "salaries_diagnostiques": figures.employees_diagnosed, "salaries_orientes": figures.employees_oriented}
 
 
 @bp.get("/")

@@ -1,7 +1,7 @@
 """Roles and ownership, for every page and every action: role × URL × method → expected status.
 
 The world: SIAE A (Hauts-de-France) with the animator « owner » and another animator; SIAE B
-(Bretagne) with a third; a coordinator of each region; an admin. The owner's group has run the
+(Bretagne) with a third; a coordinator of each region; a counselor of each SIAE; an admin. The owner's group has run the
 course, has a live and a planned session, a participant's badge and the owner's own badge.
 
 Refusals never change anything, so they all run against one world; every allowed action runs
@@ -21,7 +21,18 @@ from flask import Flask
 
 from kit.badges.issuance import issue_animator_badge, issue_participant_badge, revoke
 from kit.extensions import db
-from kit.models import AnimatorRecord, BadgeAssertion, RecordKind, Role, TaskAttestation, TrainingSession, User
+from kit.models import (
+    AnimatorRecord,
+    BadgeAssertion,
+    Diagnostic,
+    Employee,
+    RecordKind,
+    Role,
+    Siae,
+    TaskAttestation,
+    TrainingSession,
+    User,
+)
 from tests.conftest import dispose, make_app
 from tests.databases import Databases
 from tests.factories import login, make_group, make_user
@@ -35,11 +46,13 @@ from tests.histories import (
     run_course,
     run_session,
 )
+from tests.kit.diagnostic.support import make_counselor, make_diagnostic, make_employee
 
 ROLES = ("anonyme", "proprietaire", "autre_animateur", "animateur_loin", "coordination", "coordination_loin",
-         "admin")
+         "conseiller", "conseiller_loin", "admin")
 EMAILS = {"proprietaire": "owner@test.fr", "autre_animateur": "autre@test.fr", "animateur_loin": "loin@test.fr",
-          "coordination": "coord@test.fr", "coordination_loin": "coord-loin@test.fr", "admin": "admin@test.fr"}
+          "coordination": "coord@test.fr", "coordination_loin": "coord-loin@test.fr", "conseiller": "cip@test.fr",
+          "conseiller_loin": "cip-loin@test.fr", "admin": "admin@test.fr"}
 LOGIN = "connexion"  # expected: sent to the sign-in page
 
 
@@ -71,10 +84,22 @@ def build_world(app: Flask, tmp_path: Path) -> dict[str, Any]:
         db.session.commit()
         participant_badge = issue_participant_badge(people[0], owner)
         animator_badge = issue_animator_badge(owner, coordinator)
-        return {"group": group.id, "session": sessions[0].id, "live": live.id, "planned": planned.id,
+        diagnostics = build_diagnostics(siae_a, siae_b)
+        return diagnostics | {"group": group.id, "session": sessions[0].id, "live": live.id, "planned": planned.id,
                 "participant": people[0].id, "participant2": people[1].id, "participant3": people[2].id,
                 "animator": owner.id, "other": other.id, "record": training.id, "siae": siae_a.id,
                 "pbadge": participant_badge.uid, "abadge": animator_badge.uid}
+
+
+def build_diagnostics(siae_a: Siae, siae_b: Siae) -> dict[str, int]:
+    """A counselor of each SIAE; in SIAE A, a finished diagnostic, one in progress, and a record to erase."""
+    make_counselor(EMAILS["conseiller"], siae_a)
+    make_counselor(EMAILS["conseiller_loin"], siae_b)
+    employee, employee2, employee3 = (make_employee(siae_a, name) for name in ("Karim", "Awa", "Bintou"))
+    done = make_diagnostic(employee)
+    ongoing = make_diagnostic(employee2, when=None)
+    make_diagnostic(make_employee(siae_b, "Lucie"))
+    return {"employee": employee.id, "employee3": employee3.id, "done": done.id, "ongoing": ongoing.id}
 
 
 @dataclass(frozen=True)
@@ -90,16 +115,24 @@ class Case:
     name: str = ""
 
 
-def animator_space(ok: int, others: int = 404, coordinator: int = 403) -> dict[str, int | str]:
-    """The owner and admins may; other animators get 404; coordinators 403."""
+def animator_space(ok: int, others: int = 404, coordinator: int = 403, counselor: int = 403
+                   ) -> dict[str, int | str]:
+    """The owner and admins may; other animators get 404; coordinators and counselors 403."""
     return {"anonyme": LOGIN, "proprietaire": ok, "autre_animateur": others, "animateur_loin": others,
-            "coordination": coordinator, "coordination_loin": coordinator, "admin": ok}
+            "coordination": coordinator, "coordination_loin": coordinator, "conseiller": counselor,
+            "conseiller_loin": counselor, "admin": ok}
 
 
 def coordination(ok: int, far: int = 404) -> dict[str, int | str]:
     """Coordinators of the owner's region and admins may; the other region gets `far`; animators 403."""
     return {"anonyme": LOGIN, "proprietaire": 403, "autre_animateur": 403, "animateur_loin": 403,
-            "coordination": ok, "coordination_loin": far, "admin": ok}
+            "coordination": ok, "coordination_loin": far, "conseiller": 403, "conseiller_loin": 403, "admin": ok}
+
+
+def counselor_space(ok: int, far: int = 404) -> dict[str, int | str]:
+    """The SIAE's counselor and admins may; the other SIAE's counselor gets `far`; animators and coordinators 403."""
+    return {"anonyme": LOGIN, "proprietaire": 403, "autre_animateur": 403, "animateur_loin": 403,
+            "coordination": 403, "coordination_loin": 403, "conseiller": ok, "conseiller_loin": far, "admin": ok}
 
 
 def admin_only(ok: int) -> dict[str, int | str]:
@@ -110,7 +143,7 @@ def admin_only(ok: int) -> dict[str, int | str]:
 def whoever_sees_the_badge() -> dict[str, int | str]:
     """A certificate: its recipient's animator (or themselves), their coordinator, admins."""
     return {"anonyme": LOGIN, "proprietaire": 200, "autre_animateur": 404, "animateur_loin": 404,
-            "coordination": 200, "coordination_loin": 404, "admin": 200}
+            "coordination": 200, "coordination_loin": 404, "conseiller": 404, "conseiller_loin": 404, "admin": 200}
 
 
 def _revoke_owner_badge(ids: dict[str, Any]) -> None:
@@ -125,7 +158,7 @@ def _give_wifi(ids: dict[str, Any]) -> None:
 
 CASES = [
     # The animator's space.
-    Case("animator.dashboard", "GET", "/animateur/", animator_space(200, others=200, coordinator=302)),
+    Case("animator.dashboard", "GET", "/animateur/", animator_space(200, others=200, coordinator=302, counselor=302)),
     Case("animator.new_group", "GET", "/animateur/groupes/nouveau", animator_space(200, others=200)),
     Case("animator.new_group", "POST", "/animateur/groupes/nouveau", animator_space(302, others=302),
          {"name": "Groupe du jeudi"}),
@@ -191,6 +224,25 @@ CASES = [
     Case("admin.edit_user", "POST", "/admin/comptes/{other}", admin_only(302),
          {"email": "autre@test.fr", "name": "Autre", "role": "coordinator", "siae": "{siae}",
           "region": "Hauts-de-France", "active": "y", "password": ""}),
+    # The diagnostic: a counselor's own SIAE's employees (names), and admins.
+    Case("diagnostic.index", "GET", "/diagnostic/", counselor_space(200, far=200)),
+    Case("diagnostic.new_employee", "GET", "/diagnostic/salaries/nouveau", counselor_space(200, far=200)),
+    Case("diagnostic.new_employee", "POST", "/diagnostic/salaries/nouveau", counselor_space(302, far=302),
+         {"first_name": "Yasmine", "family_initial": "T", "pathway_month": "2026-10", "consent": "y"}),
+    Case("diagnostic.employee", "GET", "/diagnostic/salaries/{employee}", counselor_space(200)),
+    Case("diagnostic.edit_employee", "GET", "/diagnostic/salaries/{employee}/modifier", counselor_space(200)),
+    Case("diagnostic.edit_employee", "POST", "/diagnostic/salaries/{employee}/modifier", counselor_space(302),
+         {"first_name": "Karim", "family_initial": "C", "pathway_month": "2026-09", "notes": ""}),
+    Case("diagnostic.erase_employee", "POST", "/diagnostic/salaries/{employee3}/effacer", counselor_space(302),
+         {"confirm": "y"}),
+    Case("interview.start", "POST", "/diagnostic/salaries/{employee}/entretien", counselor_space(302)),
+    Case("interview.resume", "GET", "/diagnostic/entretiens/{ongoing}", counselor_space(302)),
+    Case("interview.step", "GET", "/diagnostic/entretiens/{ongoing}/etapes/smartphone", counselor_space(200)),
+    Case("interview.step", "POST", "/diagnostic/entretiens/{ongoing}/etapes/smartphone", counselor_space(302),
+         {"valeur": "oui"}),
+    Case("interview.summary", "GET", "/diagnostic/entretiens/{done}/synthese", counselor_space(200)),
+    Case("interview.override", "POST", "/diagnostic/entretiens/{done}/orientation", counselor_space(302),
+         {"recommendation": "non_necessaire", "override_reason": "Déjà formé ailleurs"}),
     # Certificates.
     Case("badges.certificate", "GET", "/badges/certificats/{abadge}", whoever_sees_the_badge()),
     Case("badges.certificate", "GET", "/badges/certificats/{pbadge}", whoever_sees_the_badge(), name="participant"),
@@ -198,7 +250,8 @@ CASES = [
 PUBLIC_ENDPOINTS = {"badges.issuer_profile", "badges.badge_class", "badges.criteria", "badges.class_png",
                     "badges.class_svg", "badges.assertion_json", "badges.baked_png", "badges.baked_svg",
                     "badges.credential_json", "badges.credential_png", "badges.key", "badges.verify"}
-GUARDED = ("animator.", "sessions.", "progress.", "coordinator.", "reports.", "admin.", "badges.")
+GUARDED = ("animator.", "sessions.", "progress.", "coordinator.", "reports.", "admin.", "badges.", "diagnostic.",
+           "interview.")
 
 
 def fill(value: Any, ids: dict[str, Any]) -> Any:
@@ -289,6 +342,10 @@ def test_refusals_changed_nothing(shared_world: World) -> None:
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AnimatorRecord)) == 2
         assert all(not b.revoked for b in db.session.scalars(sa.select(BadgeAssertion)))
         assert db.session.scalar(sa.select(User).where(User.email == "autre@test.fr")).role == "animator"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Employee).where(
+            Employee.erased_at.is_not(None))) == 0
+        assert db.session.get(Diagnostic, shared_world.ids["done"]).override_recommendation is None
+        assert db.session.get(Diagnostic, shared_world.ids["ongoing"]).current_step == "smartphone"
 
 
 def test_every_page_and_action_is_in_the_matrix(app: Flask) -> None:

@@ -80,7 +80,8 @@ def test_a_coordinator_downloads_the_csv(app: Flask, client: FlaskClient, month:
     assert list(rows[0]) == [name for name, _label in COLUMNS]
     assert rows == [{"structure": "Régie A", "type": "ACI", "region": "Hauts-de-France", "mois": "2026-11",
                      "seances": "3", "demi_journees_suivies": "7", "heures_suivies": "24,5",
-                     "participants_inscrits": "4", "participants_formes": "4", "participants_14h": "1"}]
+                     "participants_inscrits": "4", "participants_formes": "4", "participants_14h": "1",
+                     "salaries_diagnostiques": "0", "salaries_orientes": "0"}]
 
 
 def test_the_figures_show_on_screen(client: FlaskClient, month: dict[str, int]) -> None:

@@ -1,0 +1,1 @@
+"""The diagnostic's pages: the counselor's dashboard and employees, and the interview."""
