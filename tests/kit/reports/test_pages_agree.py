@@ -51,7 +51,7 @@ def test_the_group_table_and_the_participant_page_show_the_same_numbers(app: Fla
         for quiz in (first, second):
             service.open_question(session, deck, quiz.number)
         db.session.add(Answer(session_id=session.id, quiz_number=first.number, participant_id=awa.id,
-                              choices=",".join(map(str, first.correct))))
+                              choices=list(first.correct)))
         db.session.commit()
         finish(session)
         group_id, awa_id, nickname = group.id, awa.id, awa.nickname
