@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 from tests.databases import MESSAGE_QUEUE
 
@@ -40,11 +44,32 @@ def wait_until_serving(process: subprocess.Popen[bytes], url: str, timeout: floa
             raise RuntimeError(f"server exited: {output()[-2000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
+                if response.status == 200 and _answered_by(process, url):
                     return True
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     return False
+
+
+def _answered_by(process: subprocess.Popen[bytes], url: str) -> bool:
+    """Whether the server on `url`'s port is `process` (or its gunicorn worker), as /sante's pid tells the loopback.
+
+    Two servers of a test may be given the same free port: the second cannot listen, and until it exits its start
+    would otherwise be satisfied by the first one's answers, then its SIGTERM would come before its handler.
+    """
+    parts = urllib.parse.urlsplit(url)
+    try:
+        with urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/sante", timeout=2) as response:
+            pid = json.load(response).get("pid")
+    except (OSError, ValueError):
+        return True  # no details to tell: as before
+    if not isinstance(pid, int) or pid == process.pid:
+        return True
+    try:
+        return psutil.Process(pid).ppid() == process.pid
+    except psutil.Error:
+        return False
 
 
 def stop_process(process: subprocess.Popen[bytes] | None, signum: int = signal.SIGTERM) -> None:
