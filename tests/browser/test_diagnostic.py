@@ -24,8 +24,8 @@ from kit.people.demo import (
     DEMO_COUNSELOR_EMAIL,
     DEMO_COUNSELOR_PASSWORD,
 )
-from tests.browser.test_a11y import AXE, describe
-from tests.browser.test_print import pdf_pages, pdf_text
+from tests.browser.helpers import AXE, describe, pdf_pages, pdf_text
+from tests.browser.helpers import signed_in as sign_in
 from tests.conftest import demo_database, dispose, free_port, make_app
 from tests.databases import Databases
 from tests.kit.diagnostic.support import make_diagnostic, make_employee
@@ -80,15 +80,8 @@ def server(databases: Databases) -> Iterator[Server]:
 
 def signed_in(browser: Browser, server: Server, viewport: ViewportSize, email: str = DEMO_COUNSELOR_EMAIL,
               password: str = DEMO_COUNSELOR_PASSWORD) -> BrowserContext:
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.goto(server.url + "/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/connexion"))
-    page.close()
-    return context
+    """The demo counselor (or another account), signed in through the login page."""
+    return sign_in(browser, server.url, email, password, viewport)
 
 
 class Taps:
