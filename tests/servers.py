@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import psutil
 
+from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.databases import MESSAGE_QUEUE
+from tests.web import WebClient
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,3 +136,17 @@ class AppServer:
                 self.process.wait(timeout=10)
                 raise AssertionError(f"the server did not stop on SIGTERM: {self.log.read_text()[-2000:]}") from None
         self.process = None
+
+
+def start_demo_session(url: str) -> tuple[WebClient, int, str]:
+    """The demo animator signs in and starts the demo session: (animator, session id, 6-digit code)."""
+    animator = WebClient(url)
+    animator.login(DEMO_EMAIL, DEMO_PASSWORD)
+    found = re.search(r"/animateur/seances/(\d+)", animator.get("/animateur/").text)
+    assert found, "la séance de démonstration est introuvable"
+    session_id = int(found.group(1))
+    page = f"/animateur/seances/{session_id}"
+    assert animator.submit(page, page + "/demarrer", {}).status_code == 302
+    code = re.search(r'class="code">(\d{3}) (\d{3})<', animator.get(page).text)
+    assert code, "le code de la séance est introuvable"
+    return animator, session_id, code.group(1) + code.group(2)

@@ -13,7 +13,6 @@ answer, which the median catches.
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import threading
 import time
@@ -26,10 +25,9 @@ import psutil
 import pytest
 import websocket
 
-from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.conftest import demo_database, free_port
 from tests.databases import Databases
-from tests.servers import AppServer
+from tests.servers import AppServer, start_demo_session
 from tests.web import WebClient
 
 P, A = "/participant", "/animateur"
@@ -121,12 +119,7 @@ class Room:
 def start_room(tmp_path: Path, databases: Databases, **env: str) -> Room:
     """A server with these settings, and its demo session started by the demo animator."""
     server = AppServer(demo_database(databases), free_port(), tmp_path / "server.log", env=env).start()
-    web = WebClient(server.url)
-    web.login(DEMO_EMAIL, DEMO_PASSWORD)
-    session_id = int(re.search(r"/animateur/seances/(\d+)", web.get("/animateur/").text).group(1))
-    page = f"/animateur/seances/{session_id}"
-    assert web.submit(page, page + "/demarrer", {}).status_code == 302
-    code = "".join(re.search(r'class="code">(\d{3}) (\d{3})<', web.get(page).text).groups())
+    web, session_id, code = start_demo_session(server.url)
     return Room(server, session_id, code, web.cookie_header())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,10 +13,9 @@ import pytest
 import socketio
 
 from kit.live.namespaces import NOT_JOINED
-from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.conftest import demo_database, free_port
 from tests.databases import Databases, query
-from tests.servers import AppServer
+from tests.servers import AppServer, start_demo_session
 from tests.web import WebClient
 
 
@@ -78,13 +76,8 @@ def stored_answers(server: AppServer) -> dict[str, str]:
 @pytest.fixture
 def started(app_server: AppServer) -> Iterator[tuple[AppServer, WebClient, int, str]]:
     """The demo session, started by the demo animator over HTTP."""
-    animator = WebClient(app_server.url)
-    animator.login(DEMO_EMAIL, DEMO_PASSWORD)
-    session_id = int(re.search(r"/animateur/seances/(\d+)", animator.get("/animateur/").text).group(1))
-    page = f"/animateur/seances/{session_id}"
-    assert animator.submit(page, page + "/demarrer", {}).status_code == 302
-    code = re.search(r'class="code">(\d{3}) (\d{3})<', animator.get(page).text)
-    yield app_server, animator, session_id, code.group(1) + code.group(2)
+    animator, session_id, code = start_demo_session(app_server.url)
+    yield app_server, animator, session_id, code
 
 
 def phone(server: AppServer, code: str, nickname: str) -> Client:
@@ -189,12 +182,7 @@ def test_a_large_session_refreshes_its_animators_after_the_phones(tmp_path: Path
     server = AppServer(demo_database(databases), free_port(), tmp_path / "server.log",
                        env={"LIVE_LARGE_ROOM": "2"}).start()
     try:
-        web = WebClient(server.url)
-        web.login(DEMO_EMAIL, DEMO_PASSWORD)
-        session_id = int(re.search(r"/animateur/seances/(\d+)", web.get("/animateur/").text).group(1))
-        page = f"/animateur/seances/{session_id}"
-        assert web.submit(page, page + "/demarrer", {}).status_code == 302
-        code = "".join(re.search(r'class="code">(\d{3}) (\d{3})<', web.get(page).text).groups())
+        web, session_id, code = start_demo_session(server.url)
         animator = Client(server, "/animateur", {"session": session_id}, web.cookie_header())
         rosters: list[dict[str, Any]] = []
         animator.sio.on("roster", rosters.append, namespace="/animateur")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import shutil
 import signal
 import socket
@@ -31,9 +30,12 @@ from flask_migrate import upgrade
 from kit import create_app
 from kit.content.shipped import import_files
 from kit.extensions import db
-from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
-from tests.servers import ServerProcess, wait_until_serving
-from tests.web import WebClient
+from kit.people.demo import create_demo
+from tests.servers import (
+    ServerProcess,
+    start_demo_session,  # noqa: F401 (used by the ops tests through here)
+    wait_until_serving,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -199,20 +201,6 @@ def gunicorn(database_url: str, port: int, log: Path, **env: str) -> Process:
     """`gunicorn -c deploy/gunicorn.conf.py run:app` on 127.0.0.1:port."""
     return Process(port, log, {"BIND": f"127.0.0.1:{port}", "DATABASE_URL": database_url, **env},
                    command=[str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "run:app"])
-
-
-def start_demo_session(url: str) -> tuple[WebClient, int, str]:
-    """The demo animator signs in and starts the demo session: (animator, session id, 6-digit code)."""
-    animator = WebClient(url)
-    animator.login(DEMO_EMAIL, DEMO_PASSWORD)
-    found = re.search(r"/animateur/seances/(\d+)", animator.get("/animateur/").text)
-    assert found, "la séance de démonstration est introuvable"
-    session_id = int(found.group(1))
-    page = f"/animateur/seances/{session_id}"
-    assert animator.submit(page, page + "/demarrer", {}).status_code == 302
-    code = re.search(r'class="code">(\d{3}) (\d{3})<', animator.get(page).text)
-    assert code, "le code de la séance est introuvable"
-    return animator, session_id, code.group(1) + code.group(2)
 
 
 def rows(database_url: str, query: str) -> list[tuple[Any, ...]]:
