@@ -189,7 +189,7 @@ def main() -> None:
         server: AppServer | ReferenceServer = ReferenceServer(plan, free_port(), directory / "server.log").start()
     else:
         server = AppServer(f"sqlite:///{plan.database}", free_port(), directory / "server.log",
-                           env={"GROUP_MAX_PARTICIPANTS": "5000"}).start()
+                           env={"GROUP_MAX_PARTICIPANTS": "5000", "SOCKET_PER_ADDRESS": "100000"}).start()
     try:
         assert server.process
         spy = Spy(args.pyspy_bin, server.process.pid, args.pyspy)

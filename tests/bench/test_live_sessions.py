@@ -100,6 +100,8 @@ def _kit(case: dict, plan: Plan, directory: Path) -> Run:
     _quiet()
     server = AppServer(f"sqlite:///{plan.database}", free_port(), directory / "kit-server.log",
                        env={"GROUP_MAX_PARTICIPANTS": "5000", "HUB_STALL_MS": str(STALL_MS), "LOG_FORMAT": "json",
+                            # Every load generator connects from 127.0.0.1: no per-address cap here.
+                            "SOCKET_PER_ADDRESS": "100000",
                             **({"SQLITE_CHECKPOINT_SECONDS": os.environ["BENCH_CHECKPOINT_SECONDS"]}
                                if os.environ.get("BENCH_CHECKPOINT_SECONDS") else {})})
     server.start()
