@@ -3,7 +3,9 @@
 from kit.models.badges import AnimatorRecord, BadgeAssertion, RecordKind, TaskAttestation
 from kit.models.base import as_utc, utcnow
 from kit.models.content import ModuleImage, ModuleRevision
+from kit.models.courses import CourseHalfDay, CourseOffer, Enrolment, EnrolmentEvent, EnrolmentStatus, OfferStatus
 from kit.models.diagnostic import Diagnostic, DiagnosticAnswer, Employee, TaskObservation
+from kit.models.evidence import SkillLevel, SkillObservation
 from kit.models.live import (
     Answer,
     Attendance,
@@ -16,6 +18,7 @@ from kit.models.live import (
     TrainingSession,
     Worker,
 )
+from kit.models.mail import MailMessage, MailStatus
 from kit.models.people import SIAE_KINDS, Participant, ParticipantDevice, Role, Siae, TrainingGroup, User
 
 __all__ = [
@@ -25,12 +28,20 @@ __all__ = [
     "Attendance",
     "BadgeAssertion",
     "ClaimStatus",
+    "CourseHalfDay",
+    "CourseOffer",
     "DeviceClaim",
     "Diagnostic",
     "DiagnosticAnswer",
     "Employee",
+    "Enrolment",
+    "EnrolmentEvent",
+    "EnrolmentStatus",
+    "MailMessage",
+    "MailStatus",
     "ModuleImage",
     "ModuleRevision",
+    "OfferStatus",
     "Participant",
     "ParticipantDevice",
     "Presence",
@@ -40,6 +51,8 @@ __all__ = [
     "SessionQuestion",
     "SessionStatus",
     "Siae",
+    "SkillLevel",
+    "SkillObservation",
     "TaskAttestation",
     "TaskObservation",
     "TrainingGroup",

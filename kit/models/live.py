@@ -109,6 +109,8 @@ class Attendance(Base):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     present: Mapped[bool] = mapped_column(default=True)
+    # « excusé » : absent, with a reason given beforehand (kit/reports/rules.py counts it apart from « absent »).
+    excused: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     corrected_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     # Time the participant's phones were connected, added at each disconnection (kit/live/presence.py):

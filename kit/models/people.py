@@ -41,6 +41,13 @@ class Siae(Base):
     name: Mapped[str] = mapped_column(sa.String(160))
     region: Mapped[str] = mapped_column(sa.String(80), index=True)
     kind: Mapped[str] = mapped_column(sa.String(8))
+    departement: Mapped[str | None] = mapped_column(sa.String(3))  # "75", "2A", "971"
+    # What it does in the programme (kit/courses): an SIAE can be both.
+    orientatrice: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    animatrice: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Where the notifications of an SIAE animatrice go, and who a participant calls.
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(20))
 
 
 class User(UserMixin, Base):
@@ -55,6 +62,7 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.ANIMATOR.value)
     siae_id: Mapped[int | None] = mapped_column(sa.ForeignKey("siae.id"), index=True)
     region: Mapped[str | None] = mapped_column(sa.String(80))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))  # a counselor's contact, shown on convocations
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     # Part of every session and remember-me cookie (get_id): a new one ends them all, server-side.
