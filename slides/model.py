@@ -68,6 +68,10 @@ class Quiz:
     explanation_html: str
     image: Image | None = None
     timer_seconds: int | None = None
+    # The before/after check (« positionnement »): "avant" (module 1, never revealed) or "apres" (module 4),
+    # and the item id that pairs a participant's two answers to the same skill. None for an ordinary quiz.
+    check: str | None = None
+    check_item: str | None = None
 
     @property
     def is_poll(self) -> bool:
@@ -117,6 +121,9 @@ class Slide:
     notes_html: str = ""
     activity_html: str = ""
     quiz: Quiz | None = None
+    # The skills an activity practises, by the diagnostic's task ids (kit/evidence/skills.py):
+    # the presenter's observation grid shows them.
+    skills: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Evidence of learning: the before/after check, the skills observed during the course, the evaluation."""
