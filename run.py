@@ -31,9 +31,10 @@ from gevent.pywsgi import WSGIServer
 from geventwebsocket.handler import WebSocketHandler
 
 from kit import create_app
+from kit.courses import reminders
 from kit.extensions import db, socketio
 from kit.live import gate, presence
-from kit.ops import checkpoints, collector, schema, stalls, warmup, websocket
+from kit.ops import checkpoints, collector, outbox, schema, stalls, warmup, websocket
 from kit.ops.banner import banner
 from kit.ops.instance import prepare_instance
 from kit.ops.network import is_loopback, lan_addresses
@@ -193,6 +194,8 @@ def prepare_process() -> None:
         collector.settle()
     if app.config["HUB_STALL_MS"] > 0:
         stalls.watch(app.config["HUB_STALL_MS"] / 1000)
+    # The e-mails: reminders queued and due messages sent by a greenlet, never inside a request.
+    outbox.start(app, app.config["MAIL_SEND_SECONDS"], before=reminders.queue_reminders)
 
 
 def serve(host: str, port: int, timeout: float) -> int:

@@ -17,6 +17,7 @@ from kit.extensions import db
 from kit.models import Role, User
 from kit.ops.backup import BackupError, check_backup, create_backup, restore_backup
 from kit.ops.instance import prepare_instance
+from kit.ops.mail_commands import mail_cli
 from kit.people.demo import (
     DEMO_ADMIN_EMAIL,
     DEMO_ADMIN_PASSWORD,
@@ -197,3 +198,4 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(diagnostic_cli)
+    app.cli.add_command(mail_cli)

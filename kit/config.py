@@ -111,6 +111,18 @@ class Config:
     # The interview guide and its scoring rules; the files shipped in kit/diagnostic/ when unset.
     DIAGNOSTIC_GUIDE_FILE: str | None = None
     DIAGNOSTIC_SCORING_FILE: str | None = None
+    # E-mail (kit/ops/smtp.py, kit/ops/outbox.py, docs/deploy.md). Without MAIL_SERVER nothing is sent: the
+    # messages are kept in the outbox as « non envoyé », and the pages that queue one say so.
+    # MAIL_SECURITY: "starttls" (port 587), "ssl" (port 465) or "none" (a relay on the machine, port 25).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT: int = 587
+    MAIL_SECURITY: str = "starttls"
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM: str | None = None  # "Kit Animateur <kit@example.org>"; MAIL_USERNAME when unset
+    MAIL_TIMEOUT: float = 30  # seconds an SMTP exchange may wait, in the background sender only
+    MAIL_MAX_ATTEMPTS: int = 6  # then the message is « échec » (about a day of retries)
+    MAIL_SEND_SECONDS: float = 30  # seconds between two passes of the serving process's sender; 0: cron only
 
 
 # The settings read from the environment, by variable name (the same as the setting, but DATABASE_URL).
@@ -126,7 +138,9 @@ ENVIRONMENT: dict[str, str] = {
                                "SQLITE_CHECKPOINT_SECONDS",
                                "SECRET_KEY", "HSTS_MAX_AGE", "HEALTH_TOKEN",
                                "HALF_DAY_MIN_MINUTES", "HALF_DAY_MAX_MINUTES", "ATTENDANCE_PRETICK_MINUTES",
-                               "DIAGNOSTIC_RETENTION_MONTHS", "DIAGNOSTIC_GUIDE_FILE", "DIAGNOSTIC_SCORING_FILE")},
+                               "DIAGNOSTIC_RETENTION_MONTHS", "DIAGNOSTIC_GUIDE_FILE", "DIAGNOSTIC_SCORING_FILE",
+                               "MAIL_SERVER", "MAIL_PORT", "MAIL_SECURITY", "MAIL_USERNAME", "MAIL_PASSWORD",
+                               "MAIL_FROM", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAIL_SEND_SECONDS")},
 }
 
 
@@ -197,6 +211,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.update(test_config)
     check_server_packages(app.config)
+    if str(app.config["MAIL_SECURITY"]).lower() not in ("starttls", "ssl", "none"):
+        raise ValueError(f"MAIL_SECURITY={app.config['MAIL_SECURITY']!r} : "
+                         "« starttls », « ssl » ou « none » est attendu")
     if not app.config.get("SECRET_KEY"):
         # Made once by `flask setup` or the first start (kit/ops/instance.py), never here.
         app.config["SECRET_KEY"] = read_secret(Path(app.instance_path))
