@@ -30,6 +30,7 @@ from kit.models import (
     TrainingSession,
     User,
 )
+from kit.models.courses import CourseOffer, Enrolment, EnrolmentStatus
 
 
 def is_admin(user: User) -> bool:
@@ -226,3 +227,41 @@ def own_diagnostic_or_404(diagnostic_id: int) -> Diagnostic:
     if diagnostic is None or not may_see_employee(current_user, diagnostic.employee):
         abort(404, "Ce diagnostic n'existe pas, ou il n'est pas de votre structure.")
     return diagnostic
+
+
+# Convocations (kit/courses/views/convocation.py): the counselors of the employee's SIAE, the accounts of
+# the SIAE animatrice (which see the first name and initial only), and admins.
+def _of_animatrice(user: User, offer: CourseOffer) -> bool:
+    return user.siae_id == offer.siae_id and user.role in (Role.ANIMATOR, Role.COUNSELOR)
+
+
+def may_see_convocation(user: User, enrolment: Enrolment) -> bool:
+    """Whether this account may print this enrolled person's convocation."""
+    if enrolment.employee.erased_at is not None:
+        return False
+    return is_admin(user) or _of_animatrice(user, enrolment.offer) or (
+        user.role == Role.COUNSELOR and user.siae_id == enrolment.employee.siae_id)
+
+
+def convocation_or_404(enrolment_id: int) -> Enrolment:
+    """An enrolment with a seat whose convocation the signed-in account may print."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or not may_see_convocation(current_user, enrolment):
+        abort(404, "Cette inscription n'existe pas, ou elle n'est pas de votre structure.")
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        abort(404, "Pas de convocation : cette personne n'a pas (ou plus) de place dans cette formation.")
+    return enrolment
+
+
+def offer_convocations_or_404(offer_id: int) -> tuple[CourseOffer, int | None]:
+    """An offer and whose convocations the account prints: every one (None) for the SIAE animatrice and
+    admins, its own SIAE's (an id) for a counselor who enrolled someone in it."""
+    offer = db.session.get(CourseOffer, offer_id)
+    if offer is None or not current_user.is_authenticated:
+        abort(404, "Cette formation n'existe pas.")
+    if is_admin(current_user) or _of_animatrice(current_user, offer):
+        return offer, None
+    if current_user.role == Role.COUNSELOR and current_user.siae_id and offer.region == (
+            current_user.siae.region if current_user.siae else None):
+        return offer, current_user.siae_id
+    abort(404, "Cette formation n'existe pas, ou elle n'est pas de votre région.")

@@ -41,7 +41,7 @@ def test_a_queued_message_reaches_the_smtp_server(database: str, smtp: tuple[int
     port, inbox = smtp
     app = mail_app(database, port)
     with app.app_context():
-        queued = queue_mail("cip@regie.test", "Inscription de Karim B. à la formation",
+        queued = queue_mail("cip-nord@test.fr", "Inscription de Karim B. à la formation",
                             "Bonjour,\n\nKarim B. est inscrit·e à la formation « Bases du smartphone ».",
                             "enrolled", ICS)
         assert queued is not None and queued.status == MailStatus.PENDING
@@ -53,7 +53,7 @@ def test_a_queued_message_reaches_the_smtp_server(database: str, smtp: tuple[int
         assert row.sent_at is not None
     assert len(inbox.received) == 1
     sender, recipients, message = inbox.received[0]
-    assert sender == "kit@test.fr" and recipients == ["cip@regie.test"]
+    assert sender == "kit@test.fr" and recipients == ["cip-nord@test.fr"]
     assert message["Subject"] == "Inscription de Karim B. à la formation"
     body = message.get_body(("plain",))
     assert body is not None and "inscrit·e à la formation « Bases du smartphone »" in body.get_content()
@@ -67,7 +67,7 @@ def test_a_queued_message_reaches_the_smtp_server(database: str, smtp: tuple[int
 def test_without_a_server_nothing_is_sent(database: str) -> None:
     app = make_app(database)
     with app.app_context():
-        kept = queue_mail("cip@regie.test", "Sujet", "Corps", "enrolled")
+        kept = queue_mail("cip-nord@test.fr", "Sujet", "Corps", "enrolled")
         assert kept is not None and kept.status == MailStatus.UNSENT
         pending = MailMessage(to_address="x@test.fr", subject="s", body="b", kind="enrolled")  # queued by hand
         db.session.add(pending)
@@ -80,7 +80,7 @@ def test_without_a_server_nothing_is_sent(database: str) -> None:
 def test_a_server_down_is_retried_with_backoff_then_given_up(database: str) -> None:
     app = mail_app(database, free_port(), MAIL_MAX_ATTEMPTS=3)  # nobody listens there
     with app.app_context():
-        message = queue_mail("cip@regie.test", "Sujet", "Corps", "enrolled")
+        message = queue_mail("cip-nord@test.fr", "Sujet", "Corps", "enrolled")
         assert message is not None
         db.session.commit()
         message_id, now = message.id, utcnow()
@@ -106,7 +106,7 @@ def test_a_refused_recipient_is_given_up_at_once(database: str, smtp: tuple[int,
     inbox.refuse_with = "550 5.1.1 Utilisateur inconnu"
     app = mail_app(database, port)
     with app.app_context():
-        message = queue_mail("personne@regie.test", "Sujet", "Corps", "enrolled")
+        message = queue_mail("personne@test.fr", "Sujet", "Corps", "enrolled")
         assert message is not None
         db.session.commit()
         assert send_due().failed == 1
@@ -168,14 +168,14 @@ def test_cli_send_and_test(database: str, smtp: tuple[int, Inbox]) -> None:
     port, inbox = smtp
     app = mail_app(database, port)
     with app.app_context():
-        queue_mail("cip@regie.test", "Sujet", "Corps", "enrolled")
+        queue_mail("cip-nord@test.fr", "Sujet", "Corps", "enrolled")
         db.session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["mail", "send"])
     assert result.exit_code == 0 and "1 courriel(s) envoyé(s)" in result.output
     result = runner.invoke(args=["mail", "test", "admin@test.fr"])
     assert result.exit_code == 0 and "Courriel d'essai envoyé à admin@test.fr" in result.output
-    assert [r for _, r, _ in inbox.received] == [["cip@regie.test"], ["admin@test.fr"]]
+    assert [r for _, r, _ in inbox.received] == [["cip-nord@test.fr"], ["admin@test.fr"]]
     assert inbox.received[1][2]["Subject"] == "Kit Animateur : courriel d'essai"
 
 

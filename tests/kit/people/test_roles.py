@@ -46,6 +46,7 @@ from tests.histories import (
     run_course,
     run_session,
 )
+from tests.kit.courses.mail_world import convocation_ids
 from tests.kit.diagnostic.support import make_counselor, make_diagnostic, make_employee
 
 ROLES = ("anonyme", "proprietaire", "autre_animateur", "animateur_loin", "coordination", "coordination_loin",
@@ -85,6 +86,7 @@ def build_world(app: Flask, tmp_path: Path) -> dict[str, Any]:
         participant_badge = issue_participant_badge(people[0], owner)
         animator_badge = issue_animator_badge(owner, coordinator)
         diagnostics = build_diagnostics(siae_a, siae_b)
+        diagnostics |= convocation_ids(siae_a, owner)  # SIAE A gives a course; its counselor enrolled Sami
         return diagnostics | {"group": group.id, "session": sessions[0].id, "live": live.id, "planned": planned.id,
                 "participant": people[0].id, "participant2": people[1].id, "participant3": people[2].id,
                 "animator": owner.id, "other": other.id, "record": training.id, "siae": siae_a.id,
@@ -138,6 +140,12 @@ def counselor_space(ok: int, far: int = 404) -> dict[str, int | str]:
 def admin_only(ok: int) -> dict[str, int | str]:
     """Only the admins."""
     return {role: 403 for role in ROLES} | {"anonyme": LOGIN, "admin": ok}
+
+
+def convocations() -> dict[str, int | str]:
+    """The SIAE animatrice's animators and counselor (SIAE A, which enrolled too) and admins; 404 elsewhere."""
+    return {"anonyme": LOGIN, "proprietaire": 200, "autre_animateur": 200, "animateur_loin": 404,
+            "coordination": 404, "coordination_loin": 404, "conseiller": 200, "conseiller_loin": 404, "admin": 200}
 
 
 def whoever_sees_the_badge() -> dict[str, int | str]:
@@ -243,6 +251,13 @@ CASES = [
     Case("interview.summary", "GET", "/diagnostic/entretiens/{done}/synthese", counselor_space(200)),
     Case("interview.override", "POST", "/diagnostic/entretiens/{done}/orientation", counselor_space(302),
          {"recommendation": "non_necessaire", "override_reason": "Déjà formé ailleurs"}),
+    # Convocations: the SIAE animatrice's accounts (A), the employee's SIAE's counselor (A too), admins.
+    Case("convocation.enrolment", "GET", "/formations/convocations/{conv_enrolment}", convocations()),
+    Case("convocation.offer", "GET", "/formations/offres/{conv_offer}/convocations", convocations()),
+    Case("convocation.calendar", "GET", "/formations/offres/{conv_offer}/calendrier.ics", convocations()),
+    # The outbox.
+    Case("outbox.index", "GET", "/admin/courriels/", admin_only(200)),
+    Case("outbox.test", "POST", "/admin/courriels/essai", admin_only(302), {"address": "essai@test.fr"}),
     # Certificates.
     Case("badges.certificate", "GET", "/badges/certificats/{abadge}", whoever_sees_the_badge()),
     Case("badges.certificate", "GET", "/badges/certificats/{pbadge}", whoever_sees_the_badge(), name="participant"),
@@ -251,7 +266,7 @@ PUBLIC_ENDPOINTS = {"badges.issuer_profile", "badges.badge_class", "badges.crite
                     "badges.class_svg", "badges.assertion_json", "badges.baked_png", "badges.baked_svg",
                     "badges.credential_json", "badges.credential_png", "badges.key", "badges.verify"}
 GUARDED = ("animator.", "sessions.", "progress.", "coordinator.", "reports.", "admin.", "badges.", "diagnostic.",
-           "interview.")
+           "interview.", "convocation.", "outbox.")
 
 
 def fill(value: Any, ids: dict[str, Any]) -> Any:
