@@ -120,9 +120,9 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_FROM: str | None = None  # "Kit Animateur <kit@example.org>"; MAIL_USERNAME when unset
-    MAIL_TIMEOUT: float = 30  # seconds an SMTP exchange may wait, in the background sender only
+    MAIL_TIMEOUT: float = 30.0  # seconds an SMTP exchange may wait, in the background sender only
     MAIL_MAX_ATTEMPTS: int = 6  # then the message is « échec » (about a day of retries)
-    MAIL_SEND_SECONDS: float = 30  # seconds between two passes of the serving process's sender; 0: cron only
+    MAIL_SEND_SECONDS: float = 30.0  # seconds between two passes of the serving process's sender; 0: cron only
 
 
 # The settings read from the environment, by variable name (the same as the setting, but DATABASE_URL).

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from flask import Flask
 
 from kit.extensions import db
-from kit.models import MailMessage, MailStatus
+from kit.models import MailMessage, MailStatus, Role
 from kit.models.base import as_utc, utcnow
 from kit.ops.outbox import BACKOFF, claim, queue_mail, send_due
 from kit.ops.smtp import SmtpSettings
 from tests.conftest import free_port, make_app
+from tests.factories import login, make_user
 from tests.kit.ops.smtp_server import Inbox, start_smtp
 
 ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\nBEGIN:VEVENT\r\nUID:1@test\r\n" \
@@ -190,3 +191,21 @@ def test_cli_without_a_server_says_so(database: str) -> None:
 def test_cli_test_reports_a_server_down(database: str) -> None:
     result = mail_app(database, free_port()).test_cli_runner().invoke(args=["mail", "test", "admin@test.fr"])
     assert result.exit_code == 1 and "injoignable" in result.output
+
+
+def test_a_wrong_security_stops_the_start(database: str) -> None:
+    with pytest.raises(ValueError, match="MAIL_SECURITY='tls'"):
+        make_app(database, MAIL_SERVER="smtp.test.fr", MAIL_SECURITY="tls")
+
+
+def test_the_pages_say_when_no_one_will_be_emailed(database: str) -> None:
+    with make_app(database).app_context():
+        make_user("admin@test.fr", Role.ADMIN.value)
+    for app, warned in ((make_app(database), True), (mail_app(database, free_port()), False)):
+        client = app.test_client()
+        login(client, "admin@test.fr")
+        html = client.get("/admin/courriels/").get_data(as_text=True)
+        assert ("Aucun serveur d'e-mail n'est configuré : personne ne sera prévenu par e-mail." in html) is warned
+        response = client.post("/admin/courriels/essai", data={"address": "pas une adresse"})
+        assert response.status_code == 400
+        assert "Cette adresse e-mail n&#39;est pas valide." in response.get_data(as_text=True)
