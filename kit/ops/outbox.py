@@ -91,6 +91,10 @@ def send_due(settings: SmtpSettings | None = None, now: datetime | None = None, 
     settings = settings or SmtpSettings.from_config(current_app.config)
     done = Pass()
     if settings is None:
+        pending = sa.select(MailMessage.id).where(MailMessage.status == MailStatus.PENDING.value).limit(1)
+        if db.session.scalar(pending) is None:  # the usual case: no write at all
+            db.session.rollback()
+            return done
         result = db.session.execute(sa.update(MailMessage).where(MailMessage.status == MailStatus.PENDING.value)
                                     .values(status=MailStatus.UNSENT.value).execution_options(synchronize_session=False))
         db.session.commit()
