@@ -13,7 +13,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -61,7 +61,9 @@ def build_message(sender: str, to: str, subject: str, body: str, ics: str | None
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = formatdate()  # built when it is sent: the date of this attempt
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip("> ") or None)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office reply to a notification
     message.set_content(body, charset="utf-8")
     if ics:
         # REQUEST/PUBLISH lines are kept as written (CRLF, folded): RFC 5545 wants them byte for byte.
@@ -104,6 +106,10 @@ def describe(error: BaseException) -> str:
         return "identifiant ou mot de passe SMTP refusé (MAIL_USERNAME, MAIL_PASSWORD)"
     if isinstance(error, smtplib.SMTPResponseException):
         return f"refus du serveur ({error.smtp_code} {_text(error.smtp_error)})"[:300]
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return "le serveur ne propose pas STARTTLS : essayez MAIL_SECURITY=ssl (port 465)"
+    if isinstance(error, ssl.SSLError):
+        return f"échec du chiffrement TLS avec le serveur SMTP (certificat, MAIL_SECURITY ?) : {error}"[:300]
     if isinstance(error, TimeoutError):
         return "le serveur SMTP n'a pas répondu à temps"
     if isinstance(error, OSError):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -19,7 +21,7 @@ from kit.ops.outbox import BACKOFF, claim, queue_mail, send_due
 from kit.ops.smtp import SmtpSettings
 from tests.conftest import free_port, make_app
 from tests.factories import login, make_user
-from tests.kit.ops.smtp_server import Inbox, start_smtp
+from tests.kit.ops.smtp_server import Inbox, start_smtp, start_starttls_smtp
 
 ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FR\r\nBEGIN:VEVENT\r\nUID:1@test\r\n" \
       "DTSTAMP:20270101T000000Z\r\nDTSTART:20270309T083000Z\r\nDTEND:20270309T113000Z\r\nSUMMARY:Formation\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
@@ -56,6 +58,8 @@ def test_a_queued_message_reaches_the_smtp_server(database: str, smtp: tuple[int
     sender, recipients, message = inbox.received[0]
     assert sender == "kit@test.fr" and recipients == ["cip-nord@test.fr"]
     assert message["Subject"] == "Inscription de Karim B. à la formation"
+    assert message["Date"] and message["Message-ID"].endswith("@test.fr>")
+    assert message["Auto-Submitted"] == "auto-generated"
     body = message.get_body(("plain",))
     assert body is not None and "inscrit·e à la formation « Bases du smartphone »" in body.get_content()
     attachments = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
@@ -209,3 +213,45 @@ def test_the_pages_say_when_no_one_will_be_emailed(database: str) -> None:
         response = client.post("/admin/courriels/essai", data={"address": "pas une adresse"})
         assert response.status_code == 400
         assert "Cette adresse e-mail n&#39;est pas valide." in response.get_data(as_text=True)
+
+
+def test_starttls_and_login(database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MAIL_SECURITY=starttls: the server's certificate is checked, then the login, then the message."""
+    port = free_port()
+    controller, inbox, certificate = start_starttls_smtp(port, tmp_path, "kit@test.fr", "secret")
+    trusted = ssl.create_default_context(cafile=str(certificate))
+    monkeypatch.setattr("kit.ops.smtp.ssl.create_default_context", lambda: trusted)
+    try:
+        app = make_app(database, MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="starttls",
+                       MAIL_USERNAME="kit@test.fr", MAIL_PASSWORD="secret", MAIL_TIMEOUT=5)
+        wrong = make_app(database, MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="starttls",
+                         MAIL_USERNAME="kit@test.fr", MAIL_PASSWORD="faux", MAIL_TIMEOUT=5)
+        with wrong.app_context():
+            queue_mail("cip@test.fr", "Sujet", "Corps", "enrolled")
+            db.session.commit()
+            assert send_due().retried == 1
+            row = db.session.scalar(sa.select(MailMessage))
+            assert row is not None and row.last_error and "mot de passe SMTP refusé" in row.last_error
+        with app.app_context():
+            assert send_due(now=utcnow() + timedelta(minutes=2)).sent == 1
+    finally:
+        controller.stop()
+    assert [recipients for _, recipients, _ in inbox.received] == [["cip@test.fr"]]
+    assert inbox.received[0][0] == "kit@test.fr"  # MAIL_FROM unset: MAIL_USERNAME
+
+
+def test_an_untrusted_certificate_is_refused(database: str, tmp_path: Path) -> None:
+    port = free_port()
+    controller, inbox, _ = start_starttls_smtp(port, tmp_path, "kit@test.fr", "secret")
+    try:
+        app = make_app(database, MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USERNAME="kit@test.fr",
+                       MAIL_PASSWORD="secret", MAIL_TIMEOUT=5)
+        with app.app_context():
+            queue_mail("cip@test.fr", "Sujet", "Corps", "enrolled")
+            db.session.commit()
+            assert send_due().retried == 1
+            row = db.session.scalar(sa.select(MailMessage))
+            assert row is not None and row.last_error and "chiffrement TLS" in row.last_error
+    finally:
+        controller.stop()
+    assert inbox.received == []
