@@ -123,6 +123,7 @@ class Config:
     MAIL_TIMEOUT: float = 30.0  # seconds an SMTP exchange may wait, in the background sender only
     MAIL_MAX_ATTEMPTS: int = 6  # then the message is « échec » (about a day of retries)
     MAIL_SEND_SECONDS: float = 30.0  # seconds between two passes of the serving process's sender; 0: cron only
+    MAIL_KEEP_DAYS: int = 90  # then a message sent, failed or unsent is deleted (it names people); 0: kept
 
 
 # The settings read from the environment, by variable name (the same as the setting, but DATABASE_URL).
@@ -140,7 +141,8 @@ ENVIRONMENT: dict[str, str] = {
                                "HALF_DAY_MIN_MINUTES", "HALF_DAY_MAX_MINUTES", "ATTENDANCE_PRETICK_MINUTES",
                                "DIAGNOSTIC_RETENTION_MONTHS", "DIAGNOSTIC_GUIDE_FILE", "DIAGNOSTIC_SCORING_FILE",
                                "MAIL_SERVER", "MAIL_PORT", "MAIL_SECURITY", "MAIL_USERNAME", "MAIL_PASSWORD",
-                               "MAIL_FROM", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAIL_SEND_SECONDS")},
+                               "MAIL_FROM", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAIL_SEND_SECONDS",
+                               "MAIL_KEEP_DAYS")},
 }
 
 

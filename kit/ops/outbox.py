@@ -11,6 +11,7 @@ exchange is cooperative (patched sockets): it waits without holding the loop, an
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ log = logging.getLogger("kit.mail")
 BACKOFF = (60, 300, 900, 3600, 14400, 43200)
 LEASE = timedelta(minutes=15)  # a claimed row comes back due after this, if its process died while sending
 BATCH = 50
+PURGE_EVERY = 3600.0  # seconds between two purges by a serving process
 
 
 def queue_mail(to: str, subject: str, body: str, kind: str, ics: str | None = None,
@@ -149,11 +151,27 @@ def _mark(message_id: int, **values: object) -> None:
     db.session.commit()
 
 
-def run_pass(before: Callable[[], object] | None = None) -> Pass:
-    """One pass in an app context: first `before` (the courses' reminders), then the due messages."""
+def purge(days: int, now: datetime | None = None) -> int:
+    """Forget the messages done with (sent, failed, unsent) for more than `days` days: they name people."""
+    if days <= 0:
+        return 0
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    result = db.session.execute(
+        sa.delete(MailMessage).where(MailMessage.status != MailStatus.PENDING.value, MailMessage.created_at < cutoff)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def run_pass(before: Callable[[], object] | None = None, purging: bool = True) -> Pass:
+    """One pass in an app context: first `before` (the courses' reminders), then the due messages, then
+    (when `purging`) the old ones forgotten."""
     if before is not None:
         before()
-    return send_due()
+    done = send_due()
+    if purging:
+        purge(int(current_app.config.get("MAIL_KEEP_DAYS") or 0))
+    return done
 
 
 def start(app: Flask, period: float, before: Callable[[], object] | None = None) -> gevent.Greenlet | None:
@@ -164,11 +182,14 @@ def start(app: Flask, period: float, before: Callable[[], object] | None = None)
 
 
 def _forever(app: Flask, period: float, before: Callable[[], object] | None) -> None:
+    purged_at = 0.0
     while True:
         gevent.sleep(period)
+        purging = time.monotonic() - purged_at > PURGE_EVERY
         with app.app_context():
             try:
-                done = run_pass(before)
+                done = run_pass(before, purging)
+                purged_at = time.monotonic() if purging else purged_at
             except Exception:  # the database is away for a moment: the next pass tries again
                 log.exception("passe d'envoi des courriels impossible")
                 db.session.rollback()

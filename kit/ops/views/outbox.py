@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
+from kit.courses.calendar import local
 from kit.extensions import db
 from kit.forms import Form
 from kit.models import MailMessage, MailStatus, Role
@@ -51,7 +52,8 @@ def _page(form: TestMailForm) -> str:
     messages = db.session.scalars(sa.select(MailMessage).order_by(MailMessage.id.desc()).limit(100)).all()
     return render_template("outbox/index.html", form=form, messages=messages, counts=counts,
                            settings=SmtpSettings.from_config(current_app.config),
-                           statuses=STATUS_LABELS, kinds=KIND_LABELS)
+                           statuses=STATUS_LABELS, kinds=KIND_LABELS, local=local,
+                           keep_days=current_app.config["MAIL_KEEP_DAYS"])
 
 
 @bp.get("/")

@@ -17,7 +17,7 @@ from flask import Flask
 from kit.extensions import db
 from kit.models import MailMessage, MailStatus, Role
 from kit.models.base import as_utc, utcnow
-from kit.ops.outbox import BACKOFF, claim, queue_mail, send_due
+from kit.ops.outbox import BACKOFF, claim, queue_mail, run_pass, send_due
 from kit.ops.smtp import SmtpSettings
 from tests.conftest import free_port, make_app
 from tests.factories import login, make_user
@@ -255,3 +255,37 @@ def test_an_untrusted_certificate_is_refused(database: str, tmp_path: Path) -> N
     finally:
         controller.stop()
     assert inbox.received == []
+
+
+def test_old_messages_are_forgotten_but_not_the_pending_ones(database: str) -> None:
+    app = mail_app(database, free_port(), MAIL_KEEP_DAYS=90)
+    with app.app_context():
+        old, later = utcnow() - timedelta(days=91), utcnow() + timedelta(days=1)
+        for status in (MailStatus.SENT, MailStatus.FAILED, MailStatus.UNSENT, MailStatus.PENDING):
+            db.session.add(MailMessage(to_address="a@test.fr", subject="s", body="Karim B.", kind="enrolled",
+                                       status=status.value, created_at=old, next_attempt_at=later))
+        db.session.add(MailMessage(to_address="a@test.fr", subject="s", body="b", kind="enrolled",
+                                   status=MailStatus.SENT.value))
+        db.session.commit()
+        run_pass()
+        left = sorted(db.session.scalars(sa.select(MailMessage.status)))
+        assert left == [MailStatus.PENDING, MailStatus.SENT]  # the recent one, and the one still to send
+
+
+def test_the_outbox_page_lists_the_messages(database: str, smtp: tuple[int, Inbox]) -> None:
+    port, _ = smtp
+    app = mail_app(database, port)
+    with app.app_context():
+        make_user("admin@test.fr", Role.ADMIN.value)
+        queue_mail("cip@test.fr", "Inscription de Karim B.", "Corps", "enrolled")
+        queue_mail("refus@test.fr", "Annulation de Awa B.", "Corps", "cancelled")
+        db.session.commit()
+        send_due()
+    client = app.test_client()
+    login(client, "admin@test.fr")
+    html = client.get("/admin/courriels/").get_data(as_text=True)
+    assert "Inscription de Karim B." in html and "Annulation de Awa B." in html and "annulation" in html
+    assert "Envoyé : <strong>2</strong>" in html and "127.0.0.1:" in html
+    assert "effacé après 90 jours" in html
+    assert client.post("/admin/courriels/essai", data={"address": "essai@test.fr"}).status_code == 302
+    assert "Courriel d&#39;essai mis dans la file" in client.get("/admin/courriels/").get_data(as_text=True)
