@@ -60,20 +60,21 @@ def queue_reminders(now: datetime | None = None) -> int:
             person = f"{enrolment.employee.first_name} {enrolment.employee.family_initial}."
             queued += queue_mail(
                 counselor.email, f"Rappel : formation smartphone de {person} le {french_day(start)}",
-                _counselor_body(offer, person), KIND, ics, dedupe_key=f"reminder:enrolment:{enrolment.id}") is not None
+                _counselor_body(offer, person, french_day(start)), KIND, ics,
+                dedupe_key=f"reminder:enrolment:{enrolment.id}") is not None
         if offer.siae.contact_email and enrolled:
             names = ", ".join(f"{e.employee.first_name} {e.employee.family_initial}." for e in enrolled)
             queued += queue_mail(
                 offer.siae.contact_email, f"Rappel : votre formation commence le {french_day(start)}",
-                _animatrice_body(offer, names, len(enrolled)), KIND, ics,
+                _animatrice_body(offer, names, len(enrolled), french_day(start)), KIND, ics,
                 dedupe_key=f"reminder:offer:{offer.id}") is not None
     db.session.commit()
     return queued
 
 
-def _counselor_body(offer: CourseOffer, person: str) -> str:
+def _counselor_body(offer: CourseOffer, person: str, day: str) -> str:
     return (f"Bonjour,\n\n{person}, que vous avez inscrit·e, commence la formation « Bases du smartphone » "
-            f"dans deux jours.\n\nLes 4 demi-journées :\n{schedule_text(offer)}\n\n"
+            f"le {day}.\n\nLes 4 demi-journées :\n{schedule_text(offer)}\n\n"
             f"Lieu : {offer.place_name}, {offer.place_address}\n\n"
             "Pensez à lui rappeler d'apporter son téléphone chargé et, s'il en a un, l'adresse et le mot de passe "
             "de son compte Google ou Apple, écrits pour lui-même.\n"
@@ -81,8 +82,8 @@ def _counselor_body(offer: CourseOffer, person: str) -> str:
             "Les dates sont aussi dans le fichier de calendrier joint.\n\n— Kit Animateur")
 
 
-def _animatrice_body(offer: CourseOffer, names: str, count: int) -> str:
-    return (f"Bonjour,\n\nLa formation que vous animez à {offer.place_name} commence dans deux jours, "
+def _animatrice_body(offer: CourseOffer, names: str, count: int, day: str) -> str:
+    return (f"Bonjour,\n\nLa formation que vous animez ({offer.place_name}) commence le {day}, "
             f"avec {count} personne(s) inscrite(s) : {names}.\n\nLes 4 demi-journées :\n{schedule_text(offer)}\n\n"
             "La liste des participants et les convocations sont dans le Kit.\n\n— Kit Animateur")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template
 from flask_login import login_required
 
+from kit.courses.calendar import french_day
 from kit.courses.convocation import convocation, enrolled, offer_ics
+from kit.models import CourseOffer
 from kit.people.access import convocation_or_404, offer_convocations_or_404
 
 bp = Blueprint("convocation", __name__, url_prefix="/formations")
@@ -17,7 +19,7 @@ def enrolment(enrolment_id: int) -> str:
     """One person's convocation: A5, or half an A4 page."""
     found = convocation_or_404(enrolment_id)
     return render_template("courses/convocation.html", convocations=[convocation(found)], offer=found.offer,
-                           single=True)
+                           single=True, first_day=_first_day(found.offer))
 
 
 @bp.get("/offres/<int:offer_id>/convocations")
@@ -25,7 +27,7 @@ def enrolment(enrolment_id: int) -> str:
 def offer(offer_id: int) -> str:
     """Every convocation of the offer that this account may print, one per half A4 page."""
     course, siae_id = offer_convocations_or_404(offer_id)
-    return render_template("courses/convocation.html", offer=course, single=False,
+    return render_template("courses/convocation.html", offer=course, single=False, first_day=_first_day(course),
                            convocations=[convocation(e) for e in enrolled(course, siae_id)])
 
 
@@ -36,3 +38,7 @@ def calendar(offer_id: int) -> Response:
     course, _ = offer_convocations_or_404(offer_id)
     return Response(offer_ics(course), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="formation-{course.id}.ics"'})
+
+
+def _first_day(offer: CourseOffer) -> str:
+    return french_day(offer.half_days[0].starts_at) if offer.half_days else "?"
