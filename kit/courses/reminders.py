@@ -34,6 +34,15 @@ def offers_to_remind(now: datetime) -> list[CourseOffer]:
         .where(CourseOffer.status == OfferStatus.PUBLISHED.value, first.c.first > now, first.c.first <= now + BEFORE)))
 
 
+def counselor_address(enrolment: Enrolment) -> str | None:
+    """Who hears about an enrolled person: the counselor who enrolled them, or, when that account is gone or
+    switched off, their SIAE's contact address."""
+    counselor = enrolment.enrolled_by
+    if counselor is not None and counselor.active and counselor.email:
+        return counselor.email
+    return enrolment.employee.siae.contact_email or None
+
+
 def schedule_text(offer: CourseOffer) -> str:
     """The 4 half-days, one line each, in French local time."""
     return "\n".join(f"  {half_day.number}. {french_day(half_day.starts_at)}, "
@@ -54,12 +63,12 @@ def queue_reminders(now: datetime | None = None) -> int:
         for enrolment in enrolled:
             # Enrolled inside the two days: the enrolment's own e-mail, just sent, said it all.
             seat_at = as_utc(enrolment.seat_at or enrolment.created_at)
-            counselor = enrolment.enrolled_by
-            if seat_at >= start - BEFORE or counselor is None or not counselor.email:
+            to = counselor_address(enrolment)
+            if seat_at >= start - BEFORE or not to:
                 continue
             person = f"{enrolment.employee.first_name} {enrolment.employee.family_initial}."
             queued += queue_mail(
-                counselor.email, f"Rappel : formation smartphone de {person} le {french_day(start)}",
+                to, f"Rappel : formation smartphone de {person} le {french_day(start)}",
                 _counselor_body(offer, person, french_day(start)), KIND, ics,
                 dedupe_key=f"reminder:enrolment:{enrolment.id}") is not None
         if offer.siae.contact_email and enrolled:

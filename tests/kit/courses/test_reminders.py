@@ -87,3 +87,14 @@ def test_reminders_go_out_over_smtp(database: str) -> None:
     for _, _, message in inbox.received:
         calendars = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
         assert len(calendars) == 1
+
+
+def test_a_counselor_gone_is_replaced_by_their_siae(app: Flask) -> None:
+    with app.app_context():
+        world = make_world()
+        world.counselor.active = False
+        world.orientatrice.contact_email = "contact-regie@test.fr"
+        db.session.commit()
+        assert queue_reminders(FIRST - timedelta(days=1)) == 3
+        assert sorted(m.to_address for m in messages()) == ["contact-atelier@test.fr", "contact-regie@test.fr",
+                                                            "contact-regie@test.fr"]
