@@ -20,11 +20,11 @@ import requests
 
 from kit.badges.openbadges.baking import bake_png, png_text_chunks
 from kit.extensions import db
-from kit.models import RecordKind, TaskAttestation
+from kit.models import RecordKind
 from tests.conftest import free_port, make_app
 from tests.databases import Databases
 from tests.factories import PASSWORD, make_user
-from tests.histories import make_animator_group, make_coordinator, make_siae, record, run_course
+from tests.histories import make_animator_group, make_coordinator, make_siae, observe, record, run_course
 from tests.servers import AppServer
 from tests.web import WebClient
 
@@ -125,10 +125,9 @@ def issued(tmp_path_factory: pytest.TempPathFactory, databases: Databases,
         record(animator, RecordKind.TRAINING, coordinator)
         record(animator, RecordKind.OBSERVATION, coordinator, sessions[0])
         people = [p.id for p in group.participants[:3]]
-        for person in people:
-            for key in ("wifi", "recherche", "applications"):
-                db.session.add(TaskAttestation(participant_id=person, task=key))
-        db.session.commit()
+        for person in group.participants[:3]:  # seen in the grid of module 4's final practice
+            observe(person, session=sessions[3])
+        observe(group.participants[0], ("wifi",), session=sessions[0])  # and once alone already in module 1
         animator_id = animator.id
         db.session.remove()  # give the connection back before closing them all
         db.engine.dispose()
