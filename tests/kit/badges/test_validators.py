@@ -239,7 +239,8 @@ def test_the_participant_badges_carry_the_skills_observed(issued: Issued, valida
     criteria = f"{base}/badges/classes/premiers-pas-smartphone/criteres"
     credential = issued.animator.get(f"/badges/credentials/{uid}").json()
     described = credential["credentialSubject"]["achievement"]["resultDescription"]
-    assert [d["name"] for d in described] == ["Se connecter à un réseau Wi-Fi", "Faire une recherche avec des mots-clés",
+    assert [d["name"] for d in described] == ["Se connecter à un réseau Wi-Fi",
+                                              "Faire une recherche avec des mots-clés",
                                               "Trouver et installer une application"]
     assert all(d["resultType"] == "RubricCriterionLevel" and len(d["rubricCriterionLevel"]) == 3 for d in described)
     assert described[0]["requiredLevel"] == f"{criteria}#competence-wifi-seul"
