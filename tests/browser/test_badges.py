@@ -196,7 +196,7 @@ def test_the_certificate_prints_on_one_a4_page(animator: BrowserContext, site: S
 
 OTHER_PAGES = ["/progression/participants/{participant}", "/progression/groupes/{group}",
                "/animateur/seances/{session}", "/coordination/rapport/?structure={siae}&mois=2026-11",
-               "/badges/classes/animateur-numerique-pair/criteres"]
+               "/badges/classes/animateur-numerique-pair/criteres", "/badges/classes/premiers-pas-smartphone/criteres"]
 
 
 @pytest.mark.parametrize("path", OTHER_PAGES)
