@@ -18,6 +18,7 @@ from kit.evidence.observed import ObservedSkill
 from kit.extensions import db
 from kit.models import Answer, Participant, User, utcnow
 from slides import Deck
+from slides.model import Quiz
 from tests.factories import join_as, make_user
 from tests.histories import SLUGS, enable_badges, make_animator_group, make_siae, observe, run_course, run_session
 
@@ -50,11 +51,15 @@ def test_the_check_is_paired_item_by_item() -> None:
 
 
 def with_check(deck: Deck, phase: str) -> Deck:
-    """The deck with its first 3 scored questions made items a, b, c of the check."""
+    """The deck with its first 3 scored questions made items a, b, c of the check, and no other item."""
     scored = [q.number for q in deck.quizzes if not q.is_poll][:3]
-    slides = tuple(dataclasses.replace(s, quiz=dataclasses.replace(s.quiz, check=phase,
-                                                                   check_item="abc"[scored.index(s.quiz.number)]))
-                   if s.quiz and s.quiz.number in scored else s for s in deck.slides)
+
+    def item(quiz: Quiz) -> Quiz:
+        if quiz.number in scored:
+            return dataclasses.replace(quiz, check=phase, check_item="abc"[scored.index(quiz.number)])
+        return dataclasses.replace(quiz, check=None, check_item=None)
+
+    slides = tuple(dataclasses.replace(s, quiz=item(s.quiz)) if s.quiz else s for s in deck.slides)
     return dataclasses.replace(deck, slides=slides)
 
 
