@@ -233,4 +233,5 @@ def certificate(uid: str) -> str | Response:
                                                            omitsize=True)
     return render_template("badges/certificate.html", assertion=found, spec=spec, urls=urls,
                            issuer_name=current_app.config["BADGE_ISSUER_NAME"], qr=Markup(qr),
-                           svg=Markup(design_svg(spec.design, spec.name)), issued=as_utc(found.issued_on))
+                           svg=Markup(design_svg(spec.design, spec.name)), issued=as_utc(found.issued_on),
+                           evidence=assertion_evidence(found))

@@ -64,7 +64,9 @@ def keypad() -> tuple[str, int] | Response:
         if code and joinable(code):
             return redirect(url_for("join.session", code=code))
         error = "Ce code ne correspond à aucune séance en cours. Vérifiez le code à l'écran."
-    return render_template("join/keypad.html", error=error), 200 if error is None else 400
+    # A phone that followed the course finds « Ce que j'ai appris » again here, once the sessions are over.
+    returning = request.cookies.get(COOKIE) is not None and participant_for_token(request.cookies.get(COOKIE))
+    return render_template("join/keypad.html", error=error, returning=bool(returning)), 200 if error is None else 400
 
 
 @bp.get("/j/appris")

@@ -138,3 +138,9 @@ def test_a_module_other_than_the_last_has_no_end_of_course(app: Flask, course: d
     phone = join_as(app, code, course["first_name"])
     page = phone.get(f"/j/{code}").get_data(as_text=True)
     assert "/j/appris" not in page and "La séance est terminée. Merci !" in page
+
+
+def test_the_keypad_leads_a_phone_that_followed_the_course_back_here(app: Flask, course: dict) -> None:
+    assert "/j/appris" not in app.test_client().get("/j").get_data(as_text=True)  # a phone that never came
+    phone = join_as(app, course["code"], course["first_name"])
+    assert 'href="/j/appris"' in phone.get("/j").get_data(as_text=True)
