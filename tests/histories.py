@@ -19,6 +19,7 @@ from kit.models import (
     RecordKind,
     Role,
     Siae,
+    SkillObservation,
     TrainingGroup,
     TrainingSession,
     User,
@@ -114,3 +115,12 @@ def attendance(session_id: int) -> dict[int, bool]:
     """A session's attendance, participant id → present."""
     return {a.participant_id: a.present
             for a in db.session.scalars(sa.select(Attendance).where(Attendance.session_id == session_id))}
+
+
+def observe(participant: Participant, skills: Iterable[str] = ("wifi", "recherche", "application"),
+            level: str = "seul", session: TrainingSession | None = None) -> None:
+    """The animator saw this participant do these skills (the grid of a session's activity, or outside one)."""
+    for skill in skills:
+        db.session.add(SkillObservation(participant_id=participant.id, skill=skill, level=level,
+                                        session_id=session.id if session else None))
+    db.session.commit()

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from kit.evidence.skills import OUTCOME_SKILLS
 from kit.reports.figures import COURSE_MODULES, AnimatorHistory, ParticipantHistory
 
 CLASSES_FILE = Path(__file__).resolve().parent / "badge_classes.yaml"
@@ -73,12 +74,12 @@ class BadgeClassSpec:
             lines.extend(f"  - {child['label']}" for child in criterion.get("any_of", ()))
         return "\n".join(lines)
 
-    def tasks(self) -> tuple[Mapping[str, str], ...]:
-        """The tasks an animator may attest for this badge (from its `tasks_attested` criteria)."""
-        found: list[Mapping[str, str]] = []
+    def skills(self) -> tuple[str, ...]:
+        """The skills this badge asks to be observed (from its `skills_observed` criteria): what it carries."""
+        found: list[str] = []
         for criterion in _walk(self.criteria):
-            if criterion.get("kind") == "tasks_attested":
-                found.extend(criterion["tasks"])
+            if criterion.get("kind") == "skills_observed":
+                found.extend(s for s in _skills(criterion) if s not in found)
         return tuple(found)
 
 
@@ -146,11 +147,15 @@ def quizzes_passed(params: Mapping[str, Any], history: ParticipantHistory) -> Cr
                            shown=f"{history.quiz_correct} / {history.quiz_asked}")
 
 
-def tasks_attested(params: Mapping[str, Any], history: ParticipantHistory) -> CriterionResult:
-    """The animator attested every one of these tasks."""
-    keys = [task["key"] for task in params["tasks"]]
-    done = sum(1 for key in keys if key in history.tasks)
-    return CriterionResult(params["label"], done == len(keys), done, len(keys))
+def _skills(params: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(params.get("skills", OUTCOME_SKILLS))
+
+
+def skills_observed(params: Mapping[str, Any], history: ParticipantHistory) -> CriterionResult:
+    """The animator observed each of these skills done « seul » at least once (the grid, or the progress page)."""
+    wanted = _skills(params)
+    done = sum(1 for skill in wanted if skill in history.skills_alone)
+    return CriterionResult(params["label"], done == len(wanted), done, len(wanted))
 
 
 def any_of(params: Mapping[str, Any], history: History) -> CriterionResult:
@@ -167,11 +172,11 @@ EVALUATORS: dict[str, Evaluator] = {
     "participants_trained": participants_trained,
     "half_days_attended": half_days_attended,
     "quizzes_passed": quizzes_passed,
-    "tasks_attested": tasks_attested,
+    "skills_observed": skills_observed,
 }
 AUDIENCE_KINDS = {
     "animator": {"record", "modules_animated", "groups_completed", "participants_trained"},
-    "participant": {"half_days_attended", "quizzes_passed", "tasks_attested"},
+    "participant": {"half_days_attended", "quizzes_passed", "skills_observed"},
 }
 
 
@@ -232,6 +237,10 @@ def _check_criterion(slug: str, criterion: object, kinds: set[str]) -> None:
         return
     if criterion.get("kind") not in kinds:
         raise SpecError(f"{slug} : critère inconnu « {criterion.get('kind')} » pour ce public")
+    named = criterion.get("skills", OUTCOME_SKILLS)
+    if criterion["kind"] == "skills_observed" and (
+            not isinstance(named, list | tuple) or not named or not all(isinstance(s, str) for s in named)):
+        raise SpecError(f"{slug} : « skills » est une liste de compétences (kit/evidence/skills.py)")
 
 
 @cache

@@ -16,12 +16,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from kit.badges.criteria import BadgeClassSpec, badge_classes, class_for, earned, evaluate
+from kit.badges.evidence import badge_skills, evidence_for
 from kit.badges.openbadges.documents import Issuer, Recipient, Urls, ob3_credential, timestamp
 from kit.badges.openbadges.keys import SigningKey, load_or_create_key
 from kit.badges.openbadges.ob3 import sign_credential
 from kit.badges.openbadges.recipient import hash_identity, normalize_email, normalize_phone
+from kit.badges.openbadges.results import dumps
 from kit.extensions import db
-from kit.models import BadgeAssertion, Participant, ParticipantDevice, TaskAttestation, User, as_utc, utcnow
+from kit.models import BadgeAssertion, Participant, ParticipantDevice, User, as_utc, utcnow
 from kit.reports.figures import animator_history, participant_history
 
 LOCAL_SUFFIXES = (".localhost", ".local", ".lan", ".home", ".internal", ".intranet", ".localdomain", ".home.arpa")
@@ -117,7 +119,7 @@ def active_assertion(slug: str, *, animator_id: int | None = None,
 
 def _issue(spec: BadgeClassSpec, *, name: str, identity_type: str, identity: str | None, issued_by: User,
            animator: User | None = None, participant: Participant | None = None) -> BadgeAssertion:
-    """Create the assertion and sign its OB 3.0 credential, in one commit."""
+    """Create the assertion and sign its OB 3.0 credential, with the skills observed it carries, in one commit."""
     urls = Urls(public_base_url())
     profile = issuer()
     uid = secrets.token_hex(16)
@@ -128,10 +130,13 @@ def _issue(spec: BadgeClassSpec, *, name: str, identity_type: str, identity: str
                                participant_id=participant.id if participant else None, recipient_name=name,
                                recipient_type=identity_type, recipient_hash=hash_identity(identity, salt), salt=salt,
                                issued_on=utcnow().replace(microsecond=0), issued_by_id=issued_by.id)
+    evidence = evidence_for(spec, participant.id) if participant else []
+    assertion.evidence = dumps(evidence) if evidence else None
     key = signing_key()
     issued_on = as_utc(assertion.issued_on)
-    credential = sign_credential(ob3_credential(urls, uid, profile, spec, recipient(assertion), issued_on),
-                                 key, urls.key(key.key_id), timestamp(issued_on))
+    document = ob3_credential(urls, uid, profile, spec, recipient(assertion), issued_on,
+                              skills=badge_skills(spec), evidence=evidence)
+    credential = sign_credential(document, key, urls.key(key.key_id), timestamp(issued_on))
     assertion.credential = json.dumps(credential, ensure_ascii=False)
     db.session.add(assertion)
     db.session.commit()
@@ -185,7 +190,7 @@ def erase_participant(participant: Participant) -> None:
     """Erase what is personal about a participant; attendance and answers stay, so the figures do.
 
     Their badges are revoked and lose their name and hashed identity; their nickname becomes
-    a neutral placeholder; their phones' cookies and the tasks attested for them go.
+    a neutral placeholder; their phones' cookies go. Their observed skills stay, without a name, as their answers.
     """
     now = utcnow()
     for assertion in db.session.scalars(sa.select(BadgeAssertion).where(
@@ -197,8 +202,8 @@ def erase_participant(participant: Participant) -> None:
         assertion.recipient_hash = None
         assertion.salt = None
         assertion.credential = None
+        assertion.evidence = None
     db.session.execute(sa.delete(ParticipantDevice).where(ParticipantDevice.participant_id == participant.id))
-    db.session.execute(sa.delete(TaskAttestation).where(TaskAttestation.participant_id == participant.id))
     participant.nickname = f"Anonyme {participant.id}"
     participant.nickname_key = f"anonyme {participant.id}"
     participant.erased_at = now

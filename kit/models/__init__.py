@@ -1,6 +1,6 @@
 """The database models, typed with SQLAlchemy 2.0, one file per area."""
 
-from kit.models.badges import AnimatorRecord, BadgeAssertion, RecordKind, TaskAttestation
+from kit.models.badges import AnimatorRecord, BadgeAssertion, RecordKind
 from kit.models.base import as_utc, utcnow
 from kit.models.content import ModuleImage, ModuleRevision
 from kit.models.courses import CourseHalfDay, CourseOffer, Enrolment, EnrolmentEvent, EnrolmentStatus, OfferStatus
@@ -53,7 +53,6 @@ __all__ = [
     "Siae",
     "SkillLevel",
     "SkillObservation",
-    "TaskAttestation",
     "TaskObservation",
     "TrainingGroup",
     "TrainingSession",

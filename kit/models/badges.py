@@ -1,4 +1,4 @@
-"""Badges and what earns them: a coordinator's records, tasks attested, and issued assertions.
+"""Badges and what earns them: a coordinator's records and issued assertions (observed skills: evidence.py).
 
 The badge classes themselves (names, designs, criteria) are data in kit/badges/badge_classes.yaml.
 """
@@ -43,19 +43,6 @@ class AnimatorRecord(Base):
     session: Mapped[TrainingSession | None] = relationship()
 
 
-class TaskAttestation(Base):
-    """A target task the animator saw a participant do, in place of the quizzes."""
-
-    __tablename__ = "task_attestation"
-    __table_args__ = (sa.UniqueConstraint("participant_id", "task", name="uq_task_attestation_once"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True)
-    task: Mapped[str] = mapped_column(sa.String(40))
-    attested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-
-
 class BadgeAssertion(Base):
     """A badge issued to an animator or to a participant: an OB 2.0 assertion and an OB 3.0 credential.
 
@@ -79,6 +66,9 @@ class BadgeAssertion(Base):
     issued_on: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     credential: Mapped[str | None] = mapped_column(sa.Text)  # the signed OB 3.0 credential, as issued
+    # The skills observed that the badge carries, as issued (JSON, kit/badges/evidence.py): the OB 2.0
+    # assertion and the verification page show exactly what the signed credential says.
+    evidence: Mapped[str | None] = mapped_column(sa.Text)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     revocation_reason: Mapped[str | None] = mapped_column(sa.String(200))
 

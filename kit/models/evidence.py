@@ -28,12 +28,16 @@ class SkillLevel(enum.StrEnum):
 class SkillObservation(Base):
     """A skill the animator observed for a participant during a session: seul, avec aide, pas encore.
 
-    `session_id` is NULL only for the tasks attested before the grid existed (migration 0010).
+    `session_id` is NULL for a skill observed outside a session, set on the participant's progress page,
+    and for the tasks attested before the grid existed (migration 0010): one such row per participant and skill.
     """
 
     __tablename__ = "skill_observation"
     __table_args__ = (
         sa.UniqueConstraint("session_id", "participant_id", "skill", name="uq_skill_observation_once"),
+        # Outside a session (the progress page, the ticks of before): one row per participant and skill.
+        sa.Index("uq_skill_observation_outside", "participant_id", "skill", unique=True,
+                 sqlite_where=sa.text("session_id IS NULL"), postgresql_where=sa.text("session_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

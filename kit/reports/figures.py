@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from kit.content.library import deck_by_revision_id
 from kit.diagnostic.figures import counts as diagnostic_counts
+from kit.evidence.observed import skills_alone
 from kit.extensions import db
 from kit.models import (
     AnimatorRecord,
@@ -26,7 +27,6 @@ from kit.models import (
     SessionQuestion,
     SessionStatus,
     Siae,
-    TaskAttestation,
     TrainingGroup,
     TrainingSession,
 )
@@ -103,12 +103,12 @@ def animator_history(animator_id: int) -> AnimatorHistory:
 
 @dataclass(frozen=True)
 class ParticipantHistory:
-    """What a participant did: modules attended, quiz questions asked and answered right, tasks attested."""
+    """What a participant did: modules attended, quiz questions asked and answered right, skills seen done alone."""
 
     modules_attended: frozenset[int] = frozenset()
     quiz_asked: int = 0
     quiz_correct: int = 0
-    tasks: frozenset[str] = frozenset()
+    skills_alone: frozenset[str] = frozenset()  # skills the animator observed « seul » at least once
 
 
 def participant_history(participant_id: int) -> ParticipantHistory:
@@ -134,9 +134,7 @@ def participant_history(participant_id: int) -> ParticipantHistory:
             given = answers.get(number)
             if given is not None and sorted(given) == sorted(deck.quizzes[number - 1].correct):
                 correct += 1
-    tasks = frozenset(db.session.scalars(sa.select(TaskAttestation.task)
-                                         .where(TaskAttestation.participant_id == participant_id)))
-    return ParticipantHistory(frozenset(modules), asked, correct, tasks)
+    return ParticipantHistory(frozenset(modules), asked, correct, skills_alone(participant_id))
 
 
 @dataclass(frozen=True)

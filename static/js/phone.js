@@ -12,7 +12,8 @@
     slideKicker: find("slide-kicker"), later: find("later"), lookIcon: find("look-icon"), slideTitle: find("slide-title"), look: find("look"), activity: find("activity"),
     qKicker: find("q-kicker"), result: find("result"), qText: find("q-text"), qImage: find("q-image"),
     countdown: find("countdown"), qHint: find("q-hint"), answers: find("answers"), send: find("send"),
-    feedback: find("feedback"), explanation: find("explanation"), refused: find("refused-message")
+    feedback: find("feedback"), explanation: find("explanation"), refused: find("refused-message"),
+    learned: find("learned"), learnedEnd: find("learned-end")  // module 4 only: « Ce que j'ai appris »
   };
   var views = {};
   var nodes = root.querySelectorAll("[data-view]");
@@ -117,6 +118,7 @@
     setText(el.look, activity ? "Faites ces étapes sur votre téléphone :" :
       slide.kind === "quiz" ? "Regardez l'écran. La question va s'afficher ici." : "Regardez l'écran.");
     el.later.hidden = !welcome;
+    if (el.learned) el.learned.hidden = !(slide.number && slide.number === slide.count);
     el.lookIcon.hidden = !!activity;
     var first = !viewKey;
     showView("follow", key);
@@ -279,8 +281,10 @@
     el.banner.hidden = true;
     el.connection.hidden = true;
     showView("ended", "ended");
-    announce("La séance est terminée. Merci !");
+    announce(text(root.querySelector("#fin")));
     if (socket) socket.close();
+    // The end of the course: the phone opens what its participant learned (their own, by its cookie).
+    if (el.learnedEnd) setTimeout(function () { window.location.assign(el.learnedEnd.href); }, 2500);
   }
 
   function refuse(message) {

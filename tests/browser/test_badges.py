@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from kit.badges.issuance import issue_participant_badge
 from kit.extensions import db
-from kit.models import Role, TaskAttestation
+from kit.models import Role
 from tests.browser.helpers import AXE, PHONE, describe, pdf_pages, pdf_text, to_png
 from tests.browser.helpers import signed_in as sign_in
 from tests.conftest import free_port, make_app
@@ -28,6 +28,7 @@ from tests.histories import (
     make_animator_group,
     make_coordinator,
     make_siae,
+    observe,
     run_course,
     run_session,
 )
@@ -61,9 +62,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iter
         sessions = run_course(group)
         live = run_session(group, SLUGS[0], group.participants[:4], end=False)  # live: not counted yet
         person = group.participants[0]
-        for key in ("wifi", "recherche", "applications"):
-            db.session.add(TaskAttestation(participant_id=person.id, task=key))
-        db.session.commit()
+        observe(person, session=sessions[3])
         badge = issue_participant_badge(person, animator, name="Awa Diallo", email="awa@example.org")
         ids = {"animator": animator.id, "group": group.id, "participant": person.id, "other": group.participants[1].id,
                "session": sessions[0].id, "live": live.id, "badge": badge.uid, "siae": siae.id}
@@ -197,7 +196,7 @@ def test_the_certificate_prints_on_one_a4_page(animator: BrowserContext, site: S
 
 OTHER_PAGES = ["/progression/participants/{participant}", "/progression/groupes/{group}",
                "/animateur/seances/{session}", "/coordination/rapport/?structure={siae}&mois=2026-11",
-               "/badges/classes/animateur-numerique-pair/criteres"]
+               "/badges/classes/animateur-numerique-pair/criteres", "/badges/classes/premiers-pas-smartphone/criteres"]
 
 
 @pytest.mark.parametrize("path", OTHER_PAGES)

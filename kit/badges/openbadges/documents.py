@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from kit.badges.openbadges.ob3 import CONTEXT_OB3, CONTEXT_VC2
 from kit.badges.openbadges.recipient import OB3_IDENTITY_TYPES
+from kit.badges.openbadges.results import SkillEvidence, ob2_evidence, ob3_evidence, ob3_results, result_descriptions
 
 CONTEXT_OB2 = "https://w3id.org/openbadges/v2"
 
@@ -128,13 +129,16 @@ def ob2_badge_class(urls: Urls, badge: BadgeClassLike) -> dict[str, Any]:
 
 
 def ob2_assertion(urls: Urls, uid: str, badge: BadgeClassLike, recipient: Recipient,
-                  issued_on: datetime) -> dict[str, Any]:
-    """The hosted OB 2.0 Assertion: its id is its own URL, on the issuer's origin."""
-    return {"@context": CONTEXT_OB2, "type": "Assertion", "id": urls.assertion(uid),
-            "recipient": {"type": recipient.type, "hashed": True, "salt": recipient.salt,
-                          "identity": recipient.identity_hash},
-            "badge": urls.badge_class(badge.slug), "verification": {"type": "hosted"},
-            "issuedOn": timestamp(issued_on), "image": urls.baked_png(uid)}
+                  issued_on: datetime, evidence: list[SkillEvidence] | None = None) -> dict[str, Any]:
+    """The hosted OB 2.0 Assertion: its id is its own URL, on the issuer's origin; the skills observed as evidence."""
+    document: dict[str, Any] = {"@context": CONTEXT_OB2, "type": "Assertion", "id": urls.assertion(uid),
+                "recipient": {"type": recipient.type, "hashed": True, "salt": recipient.salt,
+                              "identity": recipient.identity_hash},
+                "badge": urls.badge_class(badge.slug), "verification": {"type": "hosted"},
+                "issuedOn": timestamp(issued_on), "image": urls.baked_png(uid)}
+    if evidence:
+        document["evidence"] = ob2_evidence(urls.verify(uid), evidence)
+    return document
 
 
 def ob2_revoked(urls: Urls, uid: str, reason: str | None) -> dict[str, Any]:
@@ -146,8 +150,24 @@ def ob2_revoked(urls: Urls, uid: str, reason: str | None) -> dict[str, Any]:
 
 
 def ob3_credential(urls: Urls, uid: str, issuer: Issuer, badge: BadgeClassLike, recipient: Recipient,
-                   issued_on: datetime) -> dict[str, Any]:
-    """The OpenBadgeCredential, before its proof. `@context` is exactly VC 2.0 then OB 3.0.3."""
+                   issued_on: datetime, skills: list[tuple[str, str]] | None = None,
+                   evidence: list[SkillEvidence] | None = None) -> dict[str, Any]:
+    """The OpenBadgeCredential, before its proof. `@context` is exactly VC 2.0 then OB 3.0.3.
+
+    `skills` (id, label) are described in the achievement; `evidence` says what was observed of them.
+    """
+    credential = _ob3_credential(urls, uid, issuer, badge, recipient, issued_on)
+    if skills:
+        credential["credentialSubject"]["achievement"]["resultDescription"] = result_descriptions(
+            urls.criteria(badge.slug), skills)
+    if evidence:
+        credential["credentialSubject"]["result"] = ob3_results(urls.criteria(badge.slug), evidence)
+        credential["evidence"] = ob3_evidence(urls.verify(uid), evidence)
+    return credential
+
+
+def _ob3_credential(urls: Urls, uid: str, issuer: Issuer, badge: BadgeClassLike, recipient: Recipient,
+                    issued_on: datetime) -> dict[str, Any]:
     return {
         "@context": [CONTEXT_VC2, CONTEXT_OB3],
         "id": urls.credential(uid),

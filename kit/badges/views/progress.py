@@ -16,9 +16,11 @@ from kit.badges.criteria import by_kind, class_for, earned, evaluate
 from kit.badges.issuance import IssuanceError, active_assertion, erase_participant, issue_participant_badge
 from kit.badges.revocation import revoke_from_form
 from kit.content.library import module_titles
+from kit.evidence.observed import LEVEL_WORDS, ObservationError, observe_outside, observed_skills, outside_levels
+from kit.evidence.skills import skills
 from kit.extensions import db
 from kit.forms import ActionForm, Form, RevokeForm
-from kit.models import BadgeAssertion, Participant, Role, TaskAttestation, TrainingGroup
+from kit.models import BadgeAssertion, Participant, Role, TrainingGroup
 from kit.people.access import own_participant_or_404, owns_group, require_role
 from kit.reports.figures import animator_history, participant_history
 
@@ -80,7 +82,7 @@ def group(group_id: int) -> str:
 
 @bp.get("/participants/<int:participant_id>")
 def participant(participant_id: int) -> tuple[str, int]:
-    """One participant: checklist, tasks to attest, their badge, and erasing their data."""
+    """One participant: checklist, skills observed (and one to set), their badge, and erasing their data."""
     found = own_participant_or_404(participant_id)
     return _participant_page(found, ParticipantBadgeForm())
 
@@ -93,29 +95,30 @@ def _participant_page(found: Participant, badge_form: ParticipantBadgeForm, stat
         BadgeAssertion.participant_id == found.id).order_by(BadgeAssertion.issued_on.desc())))
     return render_template("progress/participant.html", participant=found, spec=spec, history=history,
                            results=results, done=earned(results), badges=badges, badge_form=badge_form,
+                           skills=skills(), observed=observed_skills(found.id), outside=outside_levels(found.id),
+                           level_words=LEVEL_WORDS,
                            action_form=ActionForm(), revoke_form=RevokeForm(), erase_form=EraseForm(),
                            active=next((b for b in badges if not b.revoked), None)), status
 
 
-@bp.post("/participants/<int:participant_id>/taches")
-def attest_tasks(participant_id: int) -> Response:
-    """Record which of the target tasks the animator saw this person do."""
+@bp.post("/participants/<int:participant_id>/competences")
+def observe(participant_id: int) -> Response:
+    """The skills the animator saw this person do outside a slide's grid: one level per skill, or none."""
     found = own_participant_or_404(participant_id)
     if not ActionForm().validate_on_submit():
         abort(400, "Le formulaire n'est pas valide. Rechargez la page.")
-    keys = {task["key"] for task in class_for("participant").tasks()}
-    chosen = set(request.form.getlist("task"))
-    if not chosen <= keys:
-        abort(400, "Cette tâche n'existe pas.")
-    existing = {a.task: a for a in db.session.scalars(sa.select(TaskAttestation).where(
-        TaskAttestation.participant_id == found.id))}
-    for key in chosen - set(existing):
-        db.session.add(TaskAttestation(participant_id=found.id, task=key, attested_by_id=current_user.id))
-    for key in set(existing) - chosen:
-        db.session.delete(existing[key])
-    db.session.commit()
-    flash("Tâches enregistrées.", "success")
-    return redirect(url_for("progress.participant", participant_id=found.id))
+    if found.erased_at is not None:
+        abort(400, "Les données de cette personne ont été effacées.")
+    before = outside_levels(found.id)
+    chosen = {skill: request.form.get(f"competence-{skill}", "") for skill in skills()}
+    try:
+        for skill, level in chosen.items():
+            if level != before.get(skill, ""):
+                observe_outside(found.id, skill, level, current_user.id)
+    except ObservationError as error:
+        abort(400, str(error))
+    flash("Compétences enregistrées.", "success")
+    return redirect(url_for("progress.participant", participant_id=found.id) + "#competences-titre")
 
 
 @bp.post("/participants/<int:participant_id>/badge")

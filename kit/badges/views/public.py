@@ -18,6 +18,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from kit.badges.criteria import BadgeClassSpec, badge_classes
+from kit.badges.evidence import assertion_evidence, badge_skills
 from kit.badges.issuance import IssuanceError, badge_spec, issuer, public_base_url, recipient, signing_key
 from kit.badges.openbadges.baking import OB2_KEYWORD, OB3_KEYWORD, bake_png, bake_svg
 from kit.badges.openbadges.designs import design_png, design_svg
@@ -99,7 +100,8 @@ def badge_class(slug: str) -> Response:
 def criteria(slug: str) -> str:
     """The criteria of a badge, for people."""
     spec = _spec(slug)
-    return render_template("badges/criteria.html", spec=spec, svg=Markup(design_svg(spec.design, spec.name)))
+    return render_template("badges/criteria.html", spec=spec, svg=Markup(design_svg(spec.design, spec.name)),
+                           skills=badge_skills(spec))
 
 
 @bp.get("/classes/<slug>/image.png")
@@ -118,7 +120,7 @@ def class_svg(slug: str) -> Response:
 def assertion_document(assertion: BadgeAssertion, urls: Urls) -> dict[str, Any]:
     """The hosted OB 2.0 Assertion of an issued badge."""
     return ob2_assertion(urls, assertion.uid, badge_spec(assertion), recipient(assertion),
-                         as_utc(assertion.issued_on))
+                         as_utc(assertion.issued_on), assertion_evidence(assertion))
 
 
 def _gone(assertion: BadgeAssertion, urls: Urls) -> Response:
@@ -213,7 +215,7 @@ def verify(uid: str) -> str:
     issuer_name = current_app.config["BADGE_ISSUER_NAME"]
     return render_template("badges/verify.html", assertion=found, spec=spec, urls=urls, issuer_name=issuer_name,
                            svg=Markup(design_svg(spec.design, spec.name)),
-                           linkedin=_linkedin(found, spec, urls, issuer_name),
+                           linkedin=_linkedin(found, spec, urls, issuer_name), evidence=assertion_evidence(found),
                            issued=as_utc(found.issued_on), revoked=as_utc(found.revoked_at))
 
 
@@ -231,4 +233,5 @@ def certificate(uid: str) -> str | Response:
                                                            omitsize=True)
     return render_template("badges/certificate.html", assertion=found, spec=spec, urls=urls,
                            issuer_name=current_app.config["BADGE_ISSUER_NAME"], qr=Markup(qr),
-                           svg=Markup(design_svg(spec.design, spec.name)), issued=as_utc(found.issued_on))
+                           svg=Markup(design_svg(spec.design, spec.name)), issued=as_utc(found.issued_on),
+                           evidence=assertion_evidence(found))

@@ -11,6 +11,10 @@ from werkzeug.wrappers import Response
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from kit.badges.criteria import class_for
+from kit.badges.issuance import active_assertion
+from kit.content.library import deck_by_revision_id
+from kit.evidence.learned import COURSE, check_pairs, course_sheets, said_skills
 from kit.extensions import db, limiter
 from kit.forms import Form, SelectChoice
 from kit.live import claims
@@ -60,7 +64,22 @@ def keypad() -> tuple[str, int] | Response:
         if code and joinable(code):
             return redirect(url_for("join.session", code=code))
         error = "Ce code ne correspond à aucune séance en cours. Vérifiez le code à l'écran."
-    return render_template("join/keypad.html", error=error), 200 if error is None else 400
+    # A phone that followed the course finds « Ce que j'ai appris » again here, once the sessions are over.
+    returning = request.cookies.get(COOKIE) is not None and participant_for_token(request.cookies.get(COOKIE))
+    return render_template("join/keypad.html", error=error, returning=bool(returning)), 200 if error is None else 400
+
+
+@bp.get("/j/appris")
+@limiter.limit(JOIN_LIMIT, error_message=TOO_MANY)
+def learned() -> str:
+    """« Ce que j'ai appris »: this phone's own participant only (its device cookie), never anyone else's."""
+    participant = participant_for_token(request.cookies.get(COOKIE))
+    if participant is None:
+        abort(404, "Ouvrez cette page sur le téléphone qui a suivi la formation, après avoir choisi votre prénom.")
+    spec = class_for("participant")
+    return render_template("join/learned.html", participant=participant, said=said_skills(participant.id),
+                           check=check_pairs(participant.id), sheets=course_sheets(), spec=spec,
+                           badge=active_assertion(spec.slug, participant_id=participant.id))
 
 
 @bp.get("/j/<code>")
@@ -70,7 +89,10 @@ def session(code: str) -> str | tuple[str, int]:
     live = _session_or_404(code)
     participant = participant_for_token(request.cookies.get(COOKIE))
     if participant is not None and participant.group_id == live.group_id:
-        return render_template("join/live.html", session=live, participant=participant, code=code)
+        # The course's last module: its end opens « Ce que j'ai appris » on the phone (static/js/phone.js).
+        course_end = deck_by_revision_id(live.revision_id).meta.number == COURSE[-1]
+        return render_template("join/live.html", session=live, participant=participant, code=code,
+                               course_end=course_end)
     return _choose(live, code, NewParticipantForm())
 
 

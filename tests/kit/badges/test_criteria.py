@@ -10,6 +10,7 @@ from flask import Flask
 
 from kit.badges.criteria import CLASSES_FILE, SpecError, badge_classes, class_for, earned, evaluate, parse_classes
 from kit.content.library import deck_by_revision_id
+from kit.evidence.skills import skills
 from kit.extensions import db
 from kit.live import service
 from kit.models import Answer, RecordKind, SessionQuestion
@@ -40,7 +41,8 @@ def test_the_two_badges_and_their_criteria_are_data() -> None:
                                                        "Premiers pas sur smartphone"}
     assert [c["kind"] for c in ANIMATOR.criteria] == ["record", "modules_animated", "groups_completed",
                                                       "participants_trained", "record"]
-    assert [t["key"] for t in PARTICIPANT.tasks()] == ["wifi", "recherche", "applications"]
+    assert PARTICIPANT.skills() == ("wifi", "recherche", "application")
+    assert [c["kind"] for c in PARTICIPANT.criteria] == ["half_days_attended", "skills_observed"]
     assert "- A formé au moins 6 participant·es" in ANIMATOR.narrative
 
 
@@ -70,18 +72,33 @@ def test_progress_counts_toward_the_targets() -> None:
     assert results[1].percent == 50 and results[3].percent == 50
 
 
+THREE = frozenset({"wifi", "recherche", "application"})
+
+
 @pytest.mark.parametrize(("history", "met"), [
-    (ParticipantHistory(frozenset({1, 2, 3}), quiz_asked=10, quiz_correct=5), True),
-    (ParticipantHistory(frozenset({1, 2, 3, 4}), quiz_asked=10, quiz_correct=4), False),
-    (ParticipantHistory(frozenset({1, 2, 4}), tasks=frozenset({"wifi", "recherche", "applications"})), True),
-    (ParticipantHistory(frozenset({1, 2, 4}), tasks=frozenset({"wifi", "recherche"})), False),
-    (ParticipantHistory(frozenset({1, 2}), quiz_asked=4, quiz_correct=4), False),
-    (ParticipantHistory(frozenset({1, 2, 3}), quiz_asked=0, quiz_correct=0), False),
+    (ParticipantHistory(frozenset({1, 2, 4}), skills_alone=THREE), True),
+    (ParticipantHistory(frozenset({1, 2, 3, 4}), skills_alone=THREE | {"navigateur"}), True),
+    (ParticipantHistory(frozenset({1, 2, 4}), skills_alone=frozenset({"wifi", "recherche"})), False),
+    (ParticipantHistory(frozenset({1, 2}), skills_alone=THREE), False),
+    # Quizzes alone no longer earn it: the badge carries what was seen done (docs/badges.md).
+    (ParticipantHistory(frozenset({1, 2, 3, 4}), quiz_asked=10, quiz_correct=10), False),
 ])
-def test_participant_badge_three_half_days_and_quizzes_or_tasks(history: ParticipantHistory, met: bool) -> None:
+def test_participant_badge_three_half_days_and_the_three_tasks_seen_alone(history: ParticipantHistory,
+                                                                          met: bool) -> None:
     results = evaluate(PARTICIPANT, history)
     assert earned(results) is met
-    assert results[1].children and len(results[1].children) == 2
+
+
+def test_skills_observed_counts_toward_three() -> None:
+    result = evaluate(PARTICIPANT, ParticipantHistory(frozenset({1}), skills_alone=frozenset({"wifi", "autre"})))[1]
+    assert (result.kind, result.current, result.target, result.count_text) == ("skills_observed", 1, 3, "1 / 3")
+    assert not result.met and result.percent == 33
+
+
+def test_the_badge_skills_are_the_course_outcomes(app: Flask) -> None:
+    with app.app_context():
+        known = skills()
+        assert all(skill in known and known[skill].outcome for skill in PARTICIPANT.skills())
 
 
 def test_a_malformed_spec_fails_loudly() -> None:
@@ -91,6 +108,10 @@ def test_a_malformed_spec_fails_loudly() -> None:
         parse_classes(data)
     with pytest.raises(SpecError, match="il manque"):
         parse_classes({"x": {"name": "X"}})
+    data = yaml.safe_load(CLASSES_FILE.read_text(encoding="utf-8"))
+    data["premiers-pas-smartphone"]["criteria"][1]["skills"] = "wifi"
+    with pytest.raises(SpecError, match="liste de compétences"):
+        parse_classes(data)
 
 
 def test_an_animator_history_built_in_the_database(app: Flask) -> None:

@@ -16,9 +16,18 @@ from kit.badges.openbadges.keys import load_or_create_key
 from kit.badges.openbadges.ob3 import verify_credential
 from kit.badges.openbadges.recipient import hash_identity
 from kit.extensions import db
-from kit.models import BadgeAssertion, RecordKind, TaskAttestation, User
+from kit.models import BadgeAssertion, RecordKind, User
 from tests.factories import make_user
-from tests.histories import PUBLIC, enable_badges, make_animator_group, make_coordinator, make_siae, record, run_course
+from tests.histories import (
+    PUBLIC,
+    enable_badges,
+    make_animator_group,
+    make_coordinator,
+    make_siae,
+    observe,
+    record,
+    run_course,
+)
 
 
 def earned_animator() -> tuple[User, User]:
@@ -95,15 +104,13 @@ def test_an_unfinished_history_cannot_be_issued(app: Flask, tmp_path: Path) -> N
 
 
 def participant_ready(tasks: bool = True):
-    """A participant present at the 4 half-days, the 3 tasks attested."""
+    """A participant present at the 4 half-days, the 3 tasks observed « seul »."""
     animator = make_user(siae=make_siae())
     group = make_animator_group(animator, size=2)
     run_course(group)
     person = group.participants[0]
     if tasks:
-        for key in ("wifi", "recherche", "applications"):
-            db.session.add(TaskAttestation(participant_id=person.id, task=key, attested_by_id=animator.id))
-        db.session.commit()
+        observe(person)
     return animator, person
 
 
@@ -131,9 +138,7 @@ def test_participant_badge_refusals(app: Flask, tmp_path: Path) -> None:
         animator, person = participant_ready(tasks=False)
         with pytest.raises(IssuanceError, match="critères"):
             issue_participant_badge(person, animator)
-        for key in ("wifi", "recherche", "applications"):
-            db.session.add(TaskAttestation(participant_id=person.id, task=key))
-        db.session.commit()
+        observe(person)
         with pytest.raises(IssuanceError, match="pas les deux"):
             issue_participant_badge(person, animator, email="a@b.fr", phone="0612345678")
         with pytest.raises(IssuanceError, match="pas valide"):

@@ -118,12 +118,13 @@ def test_a_history_built_through_the_app_earns_both_badges(app: Flask, tmp_path:
         assert badge and badge.issued_by.email == "coord@test.fr"
     assert "Bravo, vous avez ce badge" in text(animator.get("/progression/"))
 
-    # The participants: Emma missed a day but has 3 of 4; the tasks are attested, then the badge issued.
+    # The participants: Emma missed a day but has 3 of 4; the 3 tasks are seen done alone, then the badge issued.
     with app.app_context():
         emma_id = db.session.scalar(sa.select(Participant.id).where(Participant.nickname == "Emma"))
     participant = f"/progression/participants/{emma_id}"
     assert "Prêt à délivrer" not in text(animator.get(f"/progression/groupes/{group_id}"))
-    animator.post(f"{participant}/taches", data={"task": ["wifi", "recherche", "applications"]})
+    animator.post(f"{participant}/competences", data={"competence-wifi": "seul", "competence-recherche": "seul",
+                                                      "competence-application": "seul"})
     assert "Prêt à délivrer" in text(animator.get(f"/progression/groupes/{group_id}"))
     response = animator.post(f"{participant}/badge", data={"name": "Emma Martin", "phone": "06 12 34 56 78"})
     assert response.status_code == 302, text(response)

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kit.extensions import db
-from kit.models import BadgeAssertion, Participant, ParticipantDevice, TaskAttestation
+from kit.models import BadgeAssertion, Participant, ParticipantDevice, SkillObservation
 from tests.factories import join_as, login, make_user
 from tests.histories import SLUGS, enable_badges, make_animator_group, make_siae, run_course, run_session
 
@@ -47,15 +47,20 @@ def test_progress_shows_the_figures_and_the_checklist(client: FlaskClient, ids: 
     assert "Groupe complet" in page
 
 
-def test_a_participant_badge_from_attested_tasks(app: Flask, client: FlaskClient, ids: dict[str, int]) -> None:
+ALL_ALONE = {"competence-wifi": "seul", "competence-recherche": "seul", "competence-application": "seul"}
+
+
+def test_a_participant_badge_from_skills_observed(app: Flask, client: FlaskClient, ids: dict[str, int]) -> None:
     login(client)
     url = f"/progression/participants/{ids['person']}"
     page = text(client.get(url))
     assert "Le badge pourra être délivré" in page and "aucune question n'a encore été posée" in page
-    assert client.post(f"{url}/taches", data={"task": ["inconnue"]}).status_code == 400
-    client.post(f"{url}/taches", data={"task": ["wifi", "recherche"]})
-    assert "(2 / 3)" in text(client.get(url))
-    client.post(f"{url}/taches", data={"task": ["wifi", "recherche", "applications"]})
+    assert "pas encore observée" in page
+    assert client.post(f"{url}/competences", data={"competence-wifi": "expert"}).status_code == 400
+    client.post(f"{url}/competences", data={"competence-wifi": "seul", "competence-recherche": "avec_aide"})
+    page = text(client.get(url))
+    assert "(1 / 3)" in page and "avec de l'aide" in page and "hors séance" in page
+    client.post(f"{url}/competences", data=ALL_ALONE)
     page = text(client.get(url))
     assert "Délivrer le badge et le certificat" in page
     response = client.post(f"{url}/badge", data={"email": "pas-un-email"})
@@ -66,9 +71,9 @@ def test_a_participant_badge_from_attested_tasks(app: Flask, client: FlaskClient
     page = text(client.get(url))
     assert "Valable" in page and "Certificat à imprimer" in page
     assert "Délivré" in text(client.get(f"/progression/groupes/{ids['group']}"))
-    client.post(f"{url}/taches", data={"task": []})
+    client.post(f"{url}/competences", data={})  # every level emptied: the observations outside a slide go
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(TaskAttestation)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SkillObservation)) == 0
 
 
 def test_erasing_personal_data(app: Flask, client: FlaskClient, ids: dict[str, int]) -> None:
@@ -79,7 +84,7 @@ def test_erasing_personal_data(app: Flask, client: FlaskClient, ids: dict[str, i
     join_as(app, code, "Personne 1")  # their phone has a cookie bound to them
     login(client)
     url = f"/progression/participants/{ids['person']}"
-    client.post(f"{url}/taches", data={"task": ["wifi", "recherche", "applications"]})
+    client.post(f"{url}/competences", data=ALL_ALONE)
     client.post(f"{url}/badge", data={"name": "Personne Un", "email": "un@example.org"})
     with app.app_context():
         uid = db.session.scalar(sa.select(BadgeAssertion.uid))
@@ -92,9 +97,10 @@ def test_erasing_personal_data(app: Flask, client: FlaskClient, ids: dict[str, i
         badge = db.session.scalar(sa.select(BadgeAssertion))
         assert person.erased_at and person.nickname == f"Anonyme {person.id}"
         assert badge.revoked and badge.recipient_name is None and badge.recipient_hash is None
-        assert badge.salt is None and badge.credential is None
+        assert badge.salt is None and badge.credential is None and badge.evidence is None
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ParticipantDevice)) == 0
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(TaskAttestation)) == 0
+        # What was observed stays without a name, as the answers do (the evaluation counts it).
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SkillObservation)) == 3
     client.get(url)  # shows, and so forgets, the messages of the actions above
     page = text(client.get(url))
     assert "ont été effacées" in page and "Personne Un" not in page and "Délivrer le badge" not in page

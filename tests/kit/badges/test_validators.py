@@ -20,11 +20,11 @@ import requests
 
 from kit.badges.openbadges.baking import bake_png, png_text_chunks
 from kit.extensions import db
-from kit.models import RecordKind, TaskAttestation
+from kit.models import RecordKind
 from tests.conftest import free_port, make_app
 from tests.databases import Databases
 from tests.factories import PASSWORD, make_user
-from tests.histories import make_animator_group, make_coordinator, make_siae, record, run_course
+from tests.histories import make_animator_group, make_coordinator, make_siae, observe, record, run_course
 from tests.servers import AppServer
 from tests.web import WebClient
 
@@ -125,10 +125,9 @@ def issued(tmp_path_factory: pytest.TempPathFactory, databases: Databases,
         record(animator, RecordKind.TRAINING, coordinator)
         record(animator, RecordKind.OBSERVATION, coordinator, sessions[0])
         people = [p.id for p in group.participants[:3]]
-        for person in people:
-            for key in ("wifi", "recherche", "applications"):
-                db.session.add(TaskAttestation(participant_id=person, task=key))
-        db.session.commit()
+        observe(group.participants[0], ("wifi",), session=sessions[0])  # seen alone already in module 1
+        for person in group.participants[:3]:  # then in the grid of module 4's final practice
+            observe(person, session=sessions[3])
         animator_id = animator.id
         db.session.remove()  # give the connection back before closing them all
         db.engine.dispose()
@@ -233,3 +232,34 @@ def test_both_reject_a_revoked_badge(issued: Issued, validators: Validators) -> 
     assert "410" in validators.rejects(3, f"{base}/badges/credentials/{uid}")
     verify = requests.get(f"{base}/badges/verifier/{uid}", timeout=10).text
     assert "Ce badge a été retiré" in verify
+
+
+def test_the_participant_badges_carry_the_skills_observed(issued: Issued, validators: Validators) -> None:
+    base, uid = issued.server.url, issued.badges["email"]
+    criteria = f"{base}/badges/classes/premiers-pas-smartphone/criteres"
+    credential = issued.animator.get(f"/badges/credentials/{uid}").json()
+    described = credential["credentialSubject"]["achievement"]["resultDescription"]
+    assert [d["name"] for d in described] == ["Se connecter à un réseau Wi-Fi",
+                                              "Faire une recherche avec des mots-clés",
+                                              "Trouver et installer une application"]
+    assert all(d["resultType"] == "RubricCriterionLevel" and len(d["rubricCriterionLevel"]) == 3 for d in described)
+    assert described[0]["requiredLevel"] == f"{criteria}#competence-wifi-seul"
+    results = credential["credentialSubject"]["result"]
+    assert [(r["resultDescription"], r["achievedLevel"]) for r in results] == [
+        (f"{criteria}#competence-{s}", f"{criteria}#competence-{s}-seul") for s in ("wifi", "recherche", "application")]
+    narratives = [e["narrative"] for e in credential["evidence"]]
+    assert narratives[0].startswith("Se connecter à un réseau Wi-Fi : seul·e, observé le ")
+    assert narratives[0].endswith("(module 4)")  # the latest time seen alone
+    hosted = issued.animator.get(f"/badges/assertions/{uid}?format=json").json()
+    assert [e["narrative"] for e in hosted["evidence"]] == narratives
+    assert all(e["type"] == "Evidence" and e["genre"] == "Observation" for e in hosted["evidence"])
+    # The baked OB 2.0 image of a participant carries them too, and passes.
+    png = download(issued, f"/badges/assertions/{uid}/badge.png", "badge-participant-ob2.png")
+    validators.accepts(2, png, {"email": "awa@example.org"})
+    # A level changed in the signed credential: the signature no longer holds.
+    credential["credentialSubject"]["result"][2]["achievedLevel"] = f"{criteria}#competence-application-avec-aide"
+    forged = ARTIFACTS / "credential-niveau-falsifie.json"
+    forged.write_text(json.dumps(credential, ensure_ascii=False), encoding="utf-8")
+    assert "signature does not verify" in validators.rejects(3, forged)
+    page = requests.get(f"{base}/badges/verifier/{uid}", timeout=10).text
+    assert "A su se connecter à un réseau Wi-Fi seul·e" in page and "A su trouver et installer une application" in page

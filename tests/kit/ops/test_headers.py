@@ -71,6 +71,7 @@ OTHER_ROUTES = [
     Route("join.returning_participant", "POST", "/j/{code}/moi/{participant}"),
     Route("join.waiting", "GET", "/j/{code}/attente"),
     Route("join.waiting_status", "GET", "/j/{code}/attente.json"),
+    Route("join.learned", "GET", "/j/appris"),  # no phone cookie: the French 404
     Route("favicon.favicon", "GET", "/favicon.ico"),
     Route("health.health", "GET", "/sante"),
     Route("static", "GET", "/static/css/app.css"),

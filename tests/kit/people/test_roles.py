@@ -29,7 +29,6 @@ from kit.models import (
     RecordKind,
     Role,
     Siae,
-    TaskAttestation,
     TrainingSession,
     User,
 )
@@ -42,6 +41,7 @@ from tests.histories import (
     make_animator_group,
     make_coordinator,
     make_siae,
+    observe,
     record,
     run_course,
     run_session,
@@ -80,9 +80,7 @@ def build_world(app: Flask, tmp_path: Path) -> dict[str, Any]:
         record(owner, RecordKind.OBSERVATION, coordinator, sessions[0])
         people = group.participants
         for person in people[:2]:
-            for key in ("wifi", "recherche", "applications"):
-                db.session.add(TaskAttestation(participant_id=person.id, task=key))
-        db.session.commit()
+            observe(person)
         participant_badge = issue_participant_badge(people[0], owner)
         animator_badge = issue_animator_badge(owner, coordinator)
         diagnostics = build_diagnostics(siae_a, siae_b)
@@ -192,8 +190,8 @@ CASES = [
     Case("progress.index", "GET", "/progression/", animator_space(200, others=200)),
     Case("progress.group", "GET", "/progression/groupes/{group}", animator_space(200)),
     Case("progress.participant", "GET", "/progression/participants/{participant}", animator_space(200)),
-    Case("progress.attest_tasks", "POST", "/progression/participants/{participant3}/taches", animator_space(302),
-         {"task": ["wifi"]}),
+    Case("progress.observe", "POST", "/progression/participants/{participant3}/competences", animator_space(302),
+         {"competence-wifi": "seul"}),
     Case("progress.issue", "POST", "/progression/participants/{participant2}/badge", animator_space(302),
          {"name": "Bruno B."}),
     Case("progress.revoke_badge", "POST", "/progression/participants/{participant}/badges/{pbadge}/retirer",

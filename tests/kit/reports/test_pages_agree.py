@@ -13,7 +13,7 @@ from kit.extensions import db
 from kit.live import service
 from kit.models import Answer
 from tests.factories import login, make_user
-from tests.histories import SLUGS, finish, make_animator_group, make_siae, run_session
+from tests.histories import SLUGS, finish, make_animator_group, make_siae, observe, run_session
 
 
 def page(client: FlaskClient, url: str) -> str:
@@ -44,7 +44,7 @@ def test_the_group_table_and_the_participant_page_show_the_same_numbers(app: Fla
     with app.app_context():
         group = make_animator_group(make_user(siae=make_siae()), size=2)
         awa = group.participants[0]
-        # One half-day, two questions asked, one answered right: « 1 / 4 » half-days and « 1 / 2 » quizzes.
+        # One half-day, and wifi seen done alone: « 1 / 4 » half-days and « 1 / 3 » skills.
         session = run_session(group, SLUGS[0], [awa], end=False)
         deck = deck_by_revision_id(session.revision_id)
         first, second = [q for q in deck.quizzes if not q.is_poll][:2]
@@ -54,15 +54,16 @@ def test_the_group_table_and_the_participant_page_show_the_same_numbers(app: Fla
                               choices=list(first.correct)))
         db.session.commit()
         finish(session)
+        observe(awa, ("wifi",), session=session)
         group_id, awa_id, nickname = group.id, awa.id, awa.nickname
     login(client)
     table = table_counts(page(client, f"/progression/groupes/{group_id}"), nickname)
     checklist = checklist_counts(page(client, f"/progression/participants/{awa_id}"))
     half_days = checklist["A suivi au moins 3 des 4 demi-journées"]
-    quizzes = checklist["A réussi les quiz des modules (au moins la moitié de bonnes réponses)"]
-    tasks = checklist["L'animateur·rice a vu la personne réussir les 3 tâches"]
-    assert table == [half_days, quizzes, tasks]
-    assert (half_days, quizzes, tasks) == ("1 / 4", "1 / 2", "0 / 3")
+    skills = checklist["L'animateur·rice l'a vu·e faire seul·e les 3 tâches : se connecter au Wi-Fi, chercher avec "
+                       "des mots-clés, installer une application"]
+    assert table == [half_days, skills]
+    assert (half_days, skills) == ("1 / 4", "1 / 3")
 
 
 def test_every_page_counts_the_same_hours(app: Flask, client: FlaskClient) -> None:
