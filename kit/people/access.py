@@ -226,3 +226,15 @@ def own_diagnostic_or_404(diagnostic_id: int) -> Diagnostic:
     if diagnostic is None or not may_see_employee(current_user, diagnostic.employee):
         abort(404, "Ce diagnostic n'existe pas, ou il n'est pas de votre structure.")
     return diagnostic
+
+
+def require_evaluation_access() -> None:
+    """The programme's evaluation: coordinators (their region's SIAE) and admins (all); 403 for others."""
+    require_role(Role.COORDINATOR, Role.ADMIN)
+
+
+def evaluation_siae_ids(user: User) -> frozenset[int] | None:
+    """The SIAE whose groups this account's evaluation covers; None: every group, with or without SIAE (admin)."""
+    if is_admin(user):
+        return None
+    return frozenset(siae.id for siae in visible_siaes(user))
