@@ -164,3 +164,16 @@ def test_every_error_at_once() -> None:
     text = number(module(ACTIVITY.replace("recherche", "nope"), quiz(), quiz("Positionnement : jamais x")), 3)
     errors = errors_of(text)
     assert len(errors) == 3, errors
+
+
+def test_the_guide_examples_of_the_check_compile_and_pair() -> None:
+    """docs/authoring.md's before and after examples compile in modules 1 and 4, and make one pair."""
+    from .test_authoring import GUIDE, examples
+
+    assert "compétences: wifi, recherche" in GUIDE.read_text(encoding="utf-8")
+    before, after = [b for b in examples() if "Positionnement :" in b]
+    first = compile_deck(module(before), skills=KNOWN).quizzes[0]
+    last = compile_deck(number(module(after), 4), skills=KNOWN).quizzes[0]
+    assert (first.check, last.check) == ("avant", "apres")
+    assert first.check_item == last.check_item == "wifi-salle-attente"
+    assert len(first.choices) == len(last.choices) and first.kind == last.kind
