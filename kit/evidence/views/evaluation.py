@@ -72,7 +72,7 @@ def page() -> str:
         animators=animator_choices(filters.siae_ids), min_people=MIN_PEOPLE,
         easy=round(EASY_BEFORE * 100), hard=round(HARD_AFTER * 100),
         charts={"gain": display.gain_chart(found), "distribution": display.distribution_chart(found),
-                "skills": display.skills_chart(found), "items": display.items_chart(found)},
+                "skills": display.skills_chart(found), "questions": display.items_chart(found)},
         query={k: v for k, v in args.items() if v})
 
 
