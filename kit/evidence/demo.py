@@ -6,6 +6,8 @@ apart, ended with confirmed attendance (kit/reports/rules.py), with a few absenc
 answered the check items of the published modules 1 (« avant ») and 4 (« après »), whatever items the decks
 have (none: no answers, the page says so), and were observed on the skills of the modules' activities,
 mostly « seul » by module 4. The smallest group (4 people, its own SIAE) is below the small-count threshold.
+So that the item analysis shows its two flags, the first check item is one almost everyone knows already, and
+the last one stays hard after the course (`EASY`, `HARD`), when the decks have five items or more.
 Seeded: the same data every time (dates are relative to today).
 """
 
@@ -47,6 +49,8 @@ GROUPS = (("Parcours de septembre (démo)", None, 0, ("Amina", "Bernard", "Céli
            2),
           ("Petit groupe (démo)", 1, 1, ("Ursula", "Victor", "Wassila", "Xavier"), 3))
 FIRST_GROUP = GROUPS[0][0]
+ABSENT = 0.07  # the chance to miss a half-day
+EASY, HARD = 0.97, 0.15  # the first item's chance to be right (before and after); the last one's after
 
 
 def create_evaluation_demo(region: str, demo_siae: str, password: str) -> bool:
@@ -98,7 +102,7 @@ def _course(rng: random.Random, group: TrainingGroup, members: list[Participant]
                                   attendance_confirmed_at=start + timedelta(minutes=206))
         db.session.add(session)
         db.session.flush()
-        present = [p for p in members if rng.random() > 0.1]
+        present = [p for p in members if rng.random() > ABSENT]
         for person in members:
             db.session.add(Attendance(session_id=session.id, participant_id=person.id, present=person in present,
                                       joined_at=start, seconds_present=190 * 60 if person in present else 0))
@@ -109,12 +113,16 @@ def _course(rng: random.Random, group: TrainingGroup, members: list[Participant]
 def _answers(rng: random.Random, session: TrainingSession, present: list[Participant], ability: dict[int, float],
              module: int) -> None:
     """Answers to the deck's check items: « avant » at the person's level, « après » much better."""
-    for number, quiz in enumerate(deck_by_revision_id(session.revision_id).quizzes, 1):
-        if quiz.check not in ("avant", "apres") or not quiz.correct:
-            continue
+    checks = [(n, q) for n, q in enumerate(deck_by_revision_id(session.revision_id).quizzes, 1)
+              if q.check in ("avant", "apres") and q.correct]
+    for position, (number, quiz) in enumerate(checks):
         wrong = [i for i in range(len(quiz.choices)) if i not in quiz.correct] or [0]
         for person in present:
-            chance = ability[person.id] if module == 1 else min(0.95, ability[person.id] + rng.uniform(0.25, 0.55))
+            chance = ability[person.id] if module == 1 else min(0.95, ability[person.id] + rng.uniform(0.3, 0.6))
+            if len(checks) >= 5 and position == 0:  # with enough items to show a gain besides
+                chance = EASY
+            elif len(checks) >= 5 and position == len(checks) - 1 and module == 4:
+                chance = HARD
             right = rng.random() < chance
             db.session.add(Answer(session_id=session.id, quiz_number=number, participant_id=person.id,
                                   choices=sorted(quiz.correct) if right else [rng.choice(wrong)],

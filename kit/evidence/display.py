@@ -44,13 +44,19 @@ def side_rate(found: Side) -> str:
     return f"{percent(found.rate or 0)} ({found.right}/{found.answered})"
 
 
+def chosen_parts(item: ItemRow, found: Side) -> list[str]:
+    """["A 3", "B ✓ 5", "C 1"] : counts per choice, the right one marked; [] under MIN_PEOPLE answers."""
+    if not shown(found.answered):
+        return []
+    letters = [choice.split(".", 1)[0] for choice in item.choices]
+    return [f"{letter}{' ✓' if i in item.correct else ''} {found.chosen[i]}" for i, letter in enumerate(letters)]
+
+
 def chosen_text(item: ItemRow, found: Side) -> str:
-    """« A 3 · B ✓ 5 · C 1 » : counts per choice, the right one marked."""
+    """« A 3 · B ✓ 5 · C 1 », or why not."""
     if not shown(found.answered):
         return "—" if not found.answered else SUPPRESSED
-    letters = [choice.split(".", 1)[0] for choice in item.choices]
-    return " · ".join(f"{letter}{' ✓' if i in item.correct else ''} {found.chosen[i]}"
-                      for i, letter in enumerate(letters))
+    return " · ".join(chosen_parts(item, found))
 
 
 def gain_chart(evaluation: Evaluation, breakdown: str = "structure") -> Chart:
@@ -66,7 +72,8 @@ def gain_chart(evaluation: Evaluation, breakdown: str = "structure") -> Chart:
     return bar_chart(bars, title="Gain moyen avant → après, en points", chart_id="gain",
                      desc="Pour chaque ligne, le gain moyen entre le positionnement du module 1 et celui du "
                           "module 4, en points de pourcentage, avec son intervalle de confiance à 95 %.",
-                     fmt=lambda v: ("+" if v > 0.05 else "") + fr_number(v) + " pts", value_header="Gain moyen")
+                     fmt=lambda v: ("+" if v > 0.05 else "") + fr_number(v) + " pts", value_header="Gain moyen",
+                     label_header="Périmètre")
 
 
 def distribution_chart(evaluation: Evaluation) -> Chart:
@@ -79,7 +86,7 @@ def skills_chart(evaluation: Evaluation) -> Chart:
     bars = [Bar(skill.label + (" (objectif)" if skill.outcome else ""), skill.rate,
                 note=SUPPRESSED if skill.observed else "pas observée") for skill in evaluation.skills]
     return bar_chart(bars, title="Compétences observées « seul »", chart_id="competences", max_value=1.0, fmt=percent,
-                     value_header="Part observée « seul »",
+                     value_header="Part « seul »", label_header="Compétence",
                      desc="Pour chaque compétence, la part des personnes observées qui l'ont faite seules au "
                           "moins une fois.")
 
@@ -89,11 +96,11 @@ def items_chart(evaluation: Evaluation) -> Chart:
     for item in evaluation.items:
         before = item.before.rate if shown(item.before.answered) else None
         after = item.after.rate if shown(item.after.answered) else None
-        bars.append(Bar(item.question, before, after, note=SUPPRESSED))
+        bars.append(Bar(item.id, before, after, note=SUPPRESSED))
     return bar_chart(bars, title="Bonnes réponses par question, avant et après", chart_id="questions",
-                     series=("Avant", "Après"), max_value=1.0, fmt=percent,
-                     desc="Pour chaque question du positionnement, la part de bonnes réponses au module 1 "
-                          "(hachuré) et au module 4 (plein).")
+                     series=("Avant", "Après"), max_value=1.0, fmt=percent, label_header="Question",
+                     desc="Pour chaque question du positionnement (par son identifiant), la part de bonnes "
+                          "réponses au module 1 (hachuré) et au module 4 (plein).")
 
 
 AGGREGATE_COLUMNS = ("niveau", "libelle", "personnes", "parcours_termines", "taux_de_parcours_termines",

@@ -153,7 +153,7 @@ def _skill_rates(cohort: Cohort) -> tuple[SkillRate, ...]:
 
 
 BREAKDOWNS: dict[str, Callable[[Group], str]] = {
-    "structure": lambda g: g.siae, "animateur": lambda g: g.animator, "groupe": lambda g: f"{g.name} ({g.siae})"}
+    "structure": lambda g: g.siae, "animateur": lambda g: g.animator, "groupe": lambda g: f"{g.name} — {g.siae}"}
 
 
 def _breakdown(cohort: Cohort, key: Callable[[Group], str], pairs: dict[int, Pair]) -> tuple[Cell, ...]:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-WIDTH = 720  # the viewBox width; the SVG scales to its box
-LABEL_WIDTH = 230  # room for the labels left of a horizontal bar
-VALUE_ROOM = 150  # room for the value written after the longest bar
-ROW = 22  # height of one bar
-LINE = 15  # height of a label line
+WIDTH = 640  # the viewBox width; the SVG scales to its box (about 600 px wide beside its table at 1280×720)
+LABEL_WIDTH = 240  # room for the labels left of a horizontal bar (text at 15 px, static/css/charts.css)
+VALUE_ROOM = 130  # room for the value written after the longest bar
+ROW = 24  # height of one bar
+LINE = 17  # height of a label line
 EMPTY = "Aucune donnée"
 
 
@@ -71,7 +71,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "graphique"
 
 
-def _wrap(label: str, width: int = 30, lines: int = 2) -> list[str]:
+def _wrap(label: str, width: int = 28, lines: int = 2) -> list[str]:
     """Cut a label into at most `lines` lines of about `width` characters, with « … » if it was longer."""
     out: list[str] = []
     words = label.split()
@@ -110,14 +110,14 @@ def _empty(chart_id: str, title: str, desc: str, headers: tuple[str, ...]) -> Ch
 
 def bar_chart(bars: Sequence[Bar], *, title: str, desc: str, chart_id: str | None = None,
               series: tuple[str, str] | None = None, max_value: float | None = None,
-              fmt: Callable[[float], str] = fr_number, value_header: str = "Valeur") -> Chart:
+              fmt: Callable[[float], str] = fr_number, value_header: str = "Valeur", label_header: str = "") -> Chart:
     """Horizontal bars. With `series` (e.g. ("Avant", "Après")) each label has two bars: the first hatched.
 
     The axis runs from min(0, smallest) to max(0, largest, max_value): negative values go left of zero.
     """
     chart_id = chart_id or _slug(title)
     paired = series is not None
-    headers = ("", *(series if series else (value_header,)))
+    headers = (label_header, *(series if series else (value_header,)))
     if any(b.interval for b in bars):
         headers = (*headers, "Intervalle")
     if not bars:
@@ -160,7 +160,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, desc: str, chart_id: str | Non
                         f'width="{round(right - left, 1)}" height="{ROW - 4}"{fill}/>')
             text = fmt(value) if not paired else f"{series[index] if series else ''} {fmt(value)}".strip()
             whisker_end = x(bar.interval[1]) if bar.interval and index == len(drawn) - 1 else 0
-            body.append(f'<text class="chart-value" x="{max(right, whisker_end) + 6}" y="{top_y + 13}">'
+            body.append(f'<text class="chart-value" x="{max(right, whisker_end) + 6}" y="{top_y + 15}">'
                         f"{escape(text)}</text>")
         if bar.interval:
             last = y + (len(drawn) - 1) * ROW + (ROW - 4) // 2
@@ -181,9 +181,9 @@ def bar_chart(bars: Sequence[Bar], *, title: str, desc: str, chart_id: str | Non
 def _legend(chart_id: str, series: tuple[str, str], y: int) -> str:
     first, second = (escape(s) for s in series)
     return (f'<g class="chart-legend"><rect class="chart-bar chart-bar-first" x="{LABEL_WIDTH}" y="{y}" width="18" '
-            f'height="14" fill="url(#{chart_id}-hatch)"/><text x="{LABEL_WIDTH + 24}" y="{y + 12}">{first}</text>'
-            f'<rect class="chart-bar chart-bar-second" x="{LABEL_WIDTH + 140}" y="{y}" width="18" height="14"/>'
-            f'<text x="{LABEL_WIDTH + 164}" y="{y + 12}">{second}</text></g>')
+            f'height="16" fill="url(#{chart_id}-hatch)"/><text x="{LABEL_WIDTH + 24}" y="{y + 13}">{first}</text>'
+            f'<rect class="chart-bar chart-bar-second" x="{LABEL_WIDTH + 120}" y="{y}" width="18" height="16"/>'
+            f'<text x="{LABEL_WIDTH + 144}" y="{y + 13}">{second}</text></g>')
 
 
 def histogram(bins: Sequence[Bin], *, title: str, desc: str, chart_id: str | None = None,
@@ -193,7 +193,7 @@ def histogram(bins: Sequence[Bin], *, title: str, desc: str, chart_id: str | Non
     headers = (x_label or "Classe", count_header)
     if not bins or not any(b.count for b in bins):
         return _empty(chart_id, title, desc, headers)
-    top, plot_h, left = 24, 180, 40
+    top, plot_h, left = 26, 170, 10
     slot = (WIDTH - left - 10) / len(bins)
     peak = max(b.count for b in bins)
     base = top + plot_h
@@ -206,10 +206,10 @@ def histogram(bins: Sequence[Bin], *, title: str, desc: str, chart_id: str | Non
                     f'width="{round(slot * 0.76, 1)}" height="{height}"/>'
                     f'<text class="chart-value" x="{middle}" y="{base - height - 6}" text-anchor="middle">'
                     f"{item.count}</text>"
-                    f'<text class="chart-label" x="{middle}" y="{base + 18}" text-anchor="middle">'
+                    f'<text class="chart-label" x="{middle}" y="{base + 20}" text-anchor="middle">'
                     f"{escape(item.label)}</text></g>")
     if x_label:
-        body.append(f'<text class="chart-caption" x="{WIDTH // 2}" y="{base + 40}" text-anchor="middle">'
+        body.append(f'<text class="chart-caption" x="{WIDTH // 2}" y="{base + 42}" text-anchor="middle">'
                     f"{escape(x_label)}</text>")
     rows = tuple((b.label, str(b.count)) for b in bins)
     return Chart(_svg(chart_id, title, desc, base + (48 if x_label else 30), body), title, headers, rows)

@@ -6,7 +6,18 @@ import xml.etree.ElementTree as ET
 
 from flask import render_template_string
 
-from kit.reports.charts import WIDTH, Bar, Bin, bar_chart, bins_for, fr_number, histogram, percent
+from kit.reports.charts import (
+    LABEL_WIDTH,
+    VALUE_ROOM,
+    WIDTH,
+    Bar,
+    Bin,
+    bar_chart,
+    bins_for,
+    fr_number,
+    histogram,
+    percent,
+)
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -37,7 +48,7 @@ def test_bars_are_scaled_to_the_largest_value():
     chart = bar_chart([Bar("a", 2), Bar("b", 4)], title="t", desc="d")
     widths = [float(r.get("width")) for r in parse(chart).iter("{http://www.w3.org/2000/svg}rect")
               if "chart-bar-single" in (r.get("class") or "")]
-    assert widths[1] == WIDTH - 230 - 150
+    assert widths[1] == WIDTH - LABEL_WIDTH - VALUE_ROOM
     assert widths[0] * 2 == widths[1]
 
 
@@ -45,7 +56,7 @@ def test_max_value_fixes_the_scale():
     chart = bar_chart([Bar("a", 0.5)], title="t", desc="d", max_value=1.0)
     rect = next(r for r in parse(chart).iter("{http://www.w3.org/2000/svg}rect")
                 if "chart-bar-single" in (r.get("class") or ""))
-    assert float(rect.get("width")) == (WIDTH - 230 - 150) / 2
+    assert float(rect.get("width")) == (WIDTH - LABEL_WIDTH - VALUE_ROOM) / 2
 
 
 def test_pairs_are_hatched_and_told_apart_in_words():
@@ -83,7 +94,7 @@ def test_histogram_counts_and_bins():
     root = parse(chart)
     heights = [float(r.get("height")) for r in root.iter("{http://www.w3.org/2000/svg}rect")
                if "chart-bar-single" in (r.get("class") or "")]
-    assert heights[1] == 180 and heights[0] == 90
+    assert heights[1] == 170 and heights[0] == 85
     assert chart.rows[1] == (bins[1].label, "2")
 
 
@@ -92,7 +103,7 @@ def test_long_labels_are_cut_readably():
                       title="t", desc="d")
     spans = [s.text for s in parse(chart).iter("{http://www.w3.org/2000/svg}tspan")]
     assert len(spans) == 2 and spans[-1].endswith("…")
-    assert all(len(s) <= 36 for s in spans)
+    assert all(len(s) <= 34 for s in spans)
 
 
 def test_french_numbers():
