@@ -12,9 +12,13 @@ from playwright.sync_api import Browser, expect
 from werkzeug.serving import make_server
 
 from kit.people.demo import DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD
-from tests.browser.helpers import PROJECTOR, signed_in
+from tests.browser.helpers import PHONE, PROJECTOR, signed_in
 from tests.conftest import demo_database, dispose, free_port, make_app
 from tests.databases import Databases
+
+WIDER_THAN_SCREEN = """width => [...document.querySelectorAll('main *')]
+  .filter(e => e.getBoundingClientRect().right > width && !e.closest('.table-scroll'))
+  .slice(0, 8).map(e => e.tagName + '.' + e.className)"""
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +66,12 @@ def test_the_coordinator_reads_the_evaluation_at_a_glance(browser: Browser, site
         page.get_by_role("link", name="CSV des questions").click()
     assert download.value.suggested_filename == "kit-animateur-evaluation-questions.csv"
     context.close()
+    phone = signed_in(browser, site, DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD, PHONE)
+    page = phone.new_page()
+    page.goto(site + "/coordination/evaluation/")
+    expect(page.get_by_role("list", name="Chiffres clés")).to_be_visible()
+    # Nothing wider than the screen, but inside a scrolling table region: the offenders, if any.
+    wide = page.evaluate(WIDER_THAN_SCREEN, PHONE["width"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
+    page.screenshot(path=str(artifacts / "evaluation-telephone.png"), full_page=True)
+    phone.close()

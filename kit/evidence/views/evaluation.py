@@ -38,13 +38,13 @@ def _filters() -> tuple[Filters, dict[str, str]]:
     siae_id = animator_id = None
     month = None
     if args["structure"]:
-        if not args["structure"].isdigit():
+        if not args["structure"].isdigit() or len(args["structure"]) > 9:  # an id, not a 64-bit overflow
             abort(400, "Cette structure n'est pas valide.")
         siae_id = int(args["structure"])
         if db.session.get(Siae, siae_id) is None or (scope is not None and siae_id not in scope):
             abort(404, "Cette structure n'existe pas, ou elle n'est pas de votre territoire.")
     if args["animateur"]:
-        if not args["animateur"].isdigit():
+        if not args["animateur"].isdigit() or len(args["animateur"]) > 9:
             abort(400, "Cet animateur ou cette animatrice n'est pas valide.")
         animator_id = int(args["animateur"])
         if animator_id not in {uid for uid, _name in animator_choices(scope)}:

@@ -53,6 +53,8 @@ def test_filters(app: Flask, client: FlaskClient, world: dict[str, int]) -> None
     assert "0 participants" not in text(client.get(f"{URL}?mois=2026-12"))
     assert client.get(f"{URL}?structure={world['c']}").status_code == 404  # not this region's
     assert client.get(f"{URL}?structure=abc").status_code == 400
+    assert client.get(f"{URL}?structure={10 ** 30}").status_code == 400
+    assert client.get(f"{URL}?animateur=-1").status_code == 400
     assert client.get(f"{URL}?mois=2026-13").status_code == 400
     assert "Ce mois n'est pas valide" in text(client.get(f"{URL}?mois=novembre"))
     assert client.get(f"{URL}?animateur=999999").status_code == 404
