@@ -69,12 +69,14 @@ def _register_pages(app: Flask) -> None:
     from kit.content.views import catalogue, decks, editor, media, uploads, versions
     from kit.courses.views import convocation
     from kit.diagnostic.views import employees, interview
+    from kit.evidence.views import evaluation
     from kit.live.views import join
     from kit.ops.views import favicon, health, outbox
     from kit.people.views import admin, animator, auth, sessions
     from kit.reports.views import coordinator, monthly
 
     pages = (catalogue, decks, editor, versions, uploads, media, join, auth, admin, animator, sessions, progress,
-             public, coordinator, monthly, health, favicon, employees, interview, convocation, outbox)
+             public, coordinator, monthly, health, favicon, employees, interview, convocation, outbox,
+             evaluation)
     for module in pages:
         app.register_blueprint(module.bp)

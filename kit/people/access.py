@@ -265,3 +265,14 @@ def offer_convocations_or_404(offer_id: int) -> tuple[CourseOffer, int | None]:
             current_user.siae.region if current_user.siae else None):
         return offer, current_user.siae_id
     abort(404, "Cette formation n'existe pas, ou elle n'est pas de votre région.")
+
+def require_evaluation_access() -> None:
+    """The programme's evaluation: coordinators (their region's SIAE) and admins (all); 403 for others."""
+    require_role(Role.COORDINATOR, Role.ADMIN)
+
+
+def evaluation_siae_ids(user: User) -> frozenset[int] | None:
+    """The SIAE whose groups this account's evaluation covers; None: every group, with or without SIAE (admin)."""
+    if is_admin(user):
+        return None
+    return frozenset(siae.id for siae in visible_siaes(user))

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kit.evidence.demo import create_evaluation_demo
 from kit.extensions import db
 from kit.models import Employee, ModuleRevision, Role, Siae, TrainingGroup, TrainingSession, User
 
@@ -30,6 +31,7 @@ def create_demo() -> bool:
     _create_demo_coordinator()
     if db.session.scalar(sa.select(User.id).where(User.email == DEMO_EMAIL)):
         _create_demo_counselor()
+        create_evaluation_demo(DEMO_REGION, DEMO_SIAE_NAME, DEMO_PASSWORD)  # a finished course, once
         return False
     siae = Siae(name=DEMO_SIAE_NAME, region=DEMO_REGION, kind="ACI")
     animator = User(email=DEMO_EMAIL, name="Samia (démo)", role=Role.ANIMATOR.value, siae=siae)
@@ -44,6 +46,7 @@ def create_demo() -> bool:
                                        revision_id=revision_id, day=date.today()))
     db.session.commit()
     _create_demo_counselor()
+    create_evaluation_demo(DEMO_REGION, DEMO_SIAE_NAME, DEMO_PASSWORD)  # a finished course (kit/evidence/demo.py)
     return True
 
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext
+from werkzeug.serving import make_server
 
+from kit.extensions import db
+from kit.models import Siae
+from kit.people.demo import DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD
 from slides import compile_file
-from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe
+from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe, signed_in
+from tests.conftest import demo_database, dispose, free_port, make_app
+from tests.databases import Databases
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SLUG = "01-smartphone-wifi"
@@ -60,3 +68,35 @@ def test_no_axe_violation(contexts: dict[str, BrowserContext], live_server: str,
     violations = results["violations"]
     assert not violations, f"axe : {len(violations)} règle(s) enfreinte(s) sur {PAGES[name]} ({viewport})\n" + describe(
         violations)
+
+
+# The programme's evaluation (kit/evidence), signed in as the demo coordinator, with the demo's finished course.
+EVALUATION_PAGES = ("/coordination/evaluation/", "/coordination/evaluation/?structure=0")
+
+
+@pytest.mark.parametrize("viewport", ["projecteur", "telephone"])
+def test_no_axe_violation_on_the_evaluation(browser: Browser, databases: Databases, viewport: str) -> None:
+    """The evaluation page, with its charts and tables, and with a filter under 5 people."""
+    app = make_app(demo_database(databases))
+    with app.app_context():
+        small = db.session.scalar(sa.select(Siae.id).where(Siae.name == "Ressourcerie du Nord (démo)"))
+    port = free_port()
+    http = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    context = signed_in(browser, f"http://127.0.0.1:{port}", DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD,
+                        VIEWPORTS[viewport])
+    try:
+        for path in EVALUATION_PAGES:
+            page = context.new_page()
+            response = page.goto(f"http://127.0.0.1:{port}{path.replace('=0', f'={small}')}")
+            assert response is not None and response.ok
+            page.evaluate(AXE.read_text())
+            results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+            page.close()
+            assert not results["violations"], f"axe sur {path} ({viewport})\n" + describe(results["violations"])
+    finally:
+        context.close()
+        http.shutdown()
+        thread.join(timeout=5)
+        dispose(app)

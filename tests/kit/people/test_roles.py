@@ -214,6 +214,11 @@ CASES = [
     Case("reports.monthly", "GET", "/coordination/rapport/", coordination(200, far=200)),
     Case("reports.monthly", "GET", "/coordination/rapport/?structure={siae}", coordination(200), name="structure"),
     Case("reports.monthly_csv", "GET", "/coordination/rapport/csv?structure={siae}", coordination(200)),
+    # The programme's evaluation: coordinators (their region's SIAE) and admins; animators and counselors 403.
+    Case("evaluation.page", "GET", "/coordination/evaluation/", coordination(200, far=200)),
+    Case("evaluation.page", "GET", "/coordination/evaluation/?structure={siae}", coordination(200), name="structure"),
+    Case("evaluation.aggregates_csv", "GET", "/coordination/evaluation/chiffres.csv", coordination(200, far=200)),
+    Case("evaluation.items_csv", "GET", "/coordination/evaluation/questions.csv?structure={siae}", coordination(200)),
     # Structures and accounts.
     Case("admin.index", "GET", "/admin/", admin_only(200)),
     Case("admin.new_siae", "GET", "/admin/structures/nouvelle", admin_only(200)),
@@ -264,7 +269,7 @@ PUBLIC_ENDPOINTS = {"badges.issuer_profile", "badges.badge_class", "badges.crite
                     "badges.class_svg", "badges.assertion_json", "badges.baked_png", "badges.baked_svg",
                     "badges.credential_json", "badges.credential_png", "badges.key", "badges.verify"}
 GUARDED = ("animator.", "sessions.", "progress.", "coordinator.", "reports.", "admin.", "badges.", "diagnostic.",
-           "interview.", "convocation.", "outbox.")
+           "interview.", "convocation.", "outbox.", "evaluation.")
 
 
 def fill(value: Any, ids: dict[str, Any]) -> Any:
