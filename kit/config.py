@@ -30,6 +30,7 @@ class Config:
     JOIN_BASE_URL: str | None = None
     PASSWORD_HASH_METHOD: str = "scrypt"
     GROUP_MAX_PARTICIPANTS: int = 30
+    COURSE_MAX_CAPACITY: int = 12  # the most seats of a course offer (kit/courses/offers.py)
     SOCKETIO_ASYNC_MODE: str | None = None  # gevent when installed
     # How often, at most, the animators' roster and results are refreshed while answers arrive.
     LIVE_REFRESH_SECONDS: float = 0.5

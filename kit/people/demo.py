@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kit.courses.demo import create_courses_demo
 from kit.extensions import db
 from kit.models import Employee, ModuleRevision, Role, Siae, TrainingGroup, TrainingSession, User
 
@@ -44,6 +45,7 @@ def create_demo() -> bool:
                                        revision_id=revision_id, day=date.today()))
     db.session.commit()
     _create_demo_counselor()
+    create_courses_demo(DEMO_SIAE_NAME)
     return True
 
 
