@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from kit.courses.booking import CANCEL_REASONS
 from kit.courses.offers import DEFAULT_CAPACITY, HALF_DAYS
-from kit.forms import Form
+from kit.forms import Form, SelectChoice
 
 DEPARTEMENT = r"^\s*(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])\s*$"
 
@@ -55,6 +55,7 @@ class EnrolForm(Form):
 class CancelForm(Form):
     """Why an enrolment ends: a reason of the short list, and a few words if needed."""
 
-    reason = SelectField("Raison", choices=list(CANCEL_REASONS.items()), validate_choice=True)
+    reason = SelectField("Raison", choices=[SelectChoice(k, v) for k, v in CANCEL_REASONS.items()],
+                         validate_choice=True)
     note = TextAreaField("Précisions (facultatif)", validators=[Optional(),
                                                                Length(max=300, message="300 caractères au plus.")])

@@ -55,6 +55,12 @@ def _form() -> tuple[OfferForm, list[User]]:
     return form, animators
 
 
+def _typed(form: OfferForm) -> bool:
+    """Whether every date, time and number the checks need was read."""
+    fields = [f for n in range(1, HALF_DAYS + 1) for f in form.slot_fields(n)] + [form.capacity, form.enrol_deadline]
+    return all(f.data is not None for f in fields)
+
+
 def _draft(form: OfferForm, animators: list[User]) -> OfferDraft:
     slots = []
     for number in range(1, HALF_DAYS + 1):
@@ -76,12 +82,14 @@ def new_offer() -> str | tuple[str, int] | Response:
     form, animators = _form()
     if not animators:
         abort(403, "Votre structure n'a aucun animateur ou animatrice actif : demandez à un admin.")
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and _typed(form) and form.animator.data in {a.id for a in animators}:
+        # The dates' own checks run even when another field is wrong, so every error shows at once.
         draft, today = _draft(form, animators), today_local()
         errors = check_offer(draft, today)
         for name, message in errors.items():
             form[name].errors = [*form[name].errors, message]
-        if not errors:
+        if valid and not errors:
             try:
                 offer = publish_offer(draft, current_user, today)
             except OfferError as error:
