@@ -38,3 +38,15 @@ def make_offer(animator: User, capacity: int = 8, start: date | None = None) -> 
 def counselor_with_people(email: str, siae: Siae, names: tuple[str, ...]) -> tuple[User, list[Employee]]:
     counselor = make_user(email, Role.COUNSELOR.value, siae=siae)
     return counselor, [make_employee(siae, name, "X") for name in names]
+
+
+def offer_form(animator: str, start: date | None = None) -> dict[str, str]:
+    """The publishing form's fields for a valid offer (4 mornings from `start`, three weeks ahead by default)."""
+    first = start or date.today() + timedelta(days=21)
+    data = {"animator": animator, "place_name": "Salle B", "place_address": "2 rue Haute, 59000 Lille",
+            "departement": "59", "capacity": "8", "enrol_deadline": (first - timedelta(days=1)).isoformat(),
+            "contact_phone": "03 20 11 22 33"}
+    for n in range(1, 5):
+        data |= {f"day_{n}": (first + timedelta(days=7 * (n - 1))).isoformat(), f"start_{n}": "09:00",
+                 f"end_{n}": "12:00"}
+    return data
