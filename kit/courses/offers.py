@@ -85,7 +85,7 @@ def check_offer(draft: OfferDraft, today: date) -> dict[str, str]:
         errors["capacity"] = f"Le nombre de places va de 1 à {most}."
     if draft.enrol_deadline < today:
         errors["enrol_deadline"] = "La date limite d'inscription est passée."
-    elif draft.slots and draft.enrol_deadline > draft.slots[0].day:
+    elif draft.slots and "day_1" not in errors and draft.enrol_deadline > draft.slots[0].day:
         errors["enrol_deadline"] = ("La date limite d'inscription doit précéder la première demi-journée "
                                     "(ou être ce jour-là).")
     return errors

@@ -9,7 +9,10 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 
 from slides import compile_file
-from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe
+from tests.browser.courses_support import PAGES as COURSE_PAGES
+from tests.browser.courses_support import courses_server
+from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe, signed_in
+from tests.databases import Databases
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SLUG = "01-smartphone-wifi"
@@ -60,3 +63,19 @@ def test_no_axe_violation(contexts: dict[str, BrowserContext], live_server: str,
     violations = results["violations"]
     assert not violations, f"axe : {len(violations)} règle(s) enfreinte(s) sur {PAGES[name]} ({viewport})\n" + describe(
         violations)
+
+
+@pytest.mark.parametrize("viewport", ["projecteur", "telephone"])
+def test_courses_pages(browser: Browser, databases: Databases, viewport: str) -> None:
+    """The courses' pages (tests/browser/courses_support.py), signed in as the account that uses each."""
+    with courses_server(databases) as server:
+        for name, (email, password), path in COURSE_PAGES:
+            context = signed_in(browser, server.url, email, password, VIEWPORTS[viewport])
+            page = context.new_page()
+            try:
+                assert (response := page.goto(server.url + path.format(offer=server.offer))) and response.ok
+                page.evaluate(AXE.read_text())
+                violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+            finally:
+                context.close()
+            assert not violations, f"axe : {name} ({viewport})\n" + describe(violations)
