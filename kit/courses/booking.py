@@ -117,6 +117,8 @@ def cancel(enrolment_id: int, by: User, reason: str, note: str | None = None) ->
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise BookingError("Cette inscription n'existe pas.")
+    # The offer's row first, as enrol does: two transactions never wait for each other's rows in turn.
+    seats.lock_offer(enrolment.offer_id)
     values = {"cancelled_at": utcnow(), "cancelled_by_id": by.id, "cancel_reason": reason,
               "cancel_note": (note or "").strip()[:300] or None}
     had_seat = seats.move(enrolment.id, EnrolmentStatus.ENROLLED, EnrolmentStatus.CANCELLED, **values)
