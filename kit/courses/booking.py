@@ -26,6 +26,7 @@ from kit.models import (
     EnrolmentStatus,
     OfferStatus,
     Role,
+    SessionStatus,
     User,
 )
 from kit.models.base import utcnow
@@ -158,3 +159,43 @@ def promote(offer_id: int, by: User | None) -> Enrolment | None:
         seats.free_seat(offer_id)  # cancelled meanwhile: the seat goes to the next one
         after = (waiting[1], waiting[0])
     return None
+
+
+OFFER_CANCELLED = "formation_annulee"  # the reason of the enrolments of a cancelled offer (not in the short list)
+
+
+def cancel_offer(offer_id: int, by: User, note: str | None = None) -> int:
+    """Cancel a whole offer: every live enrolment ends (and is notified), its sessions not yet started go.
+
+    Returns how many enrolments ended. Commits; BookingError if it was already cancelled.
+    """
+    offer = db.session.get(CourseOffer, offer_id)
+    if offer is None or not seats.close_offer(offer_id):
+        db.session.rollback()
+        raise BookingError("Cette formation est déjà annulée.")
+    text = (note or "").strip()[:300] or None
+    values = {"cancelled_at": utcnow(), "cancelled_by_id": by.id, "cancel_reason": OFFER_CANCELLED,
+              "cancel_note": text}
+    ended = 0
+    for enrolment in list(db.session.scalars(sa.select(Enrolment).where(
+            Enrolment.offer_id == offer_id, Enrolment.status != EnrolmentStatus.CANCELLED.value)
+            .order_by(Enrolment.id))):
+        had_seat = seats.move(enrolment.id, EnrolmentStatus.ENROLLED, EnrolmentStatus.CANCELLED, **values)
+        if not had_seat and not seats.move(enrolment.id, EnrolmentStatus.WAITING, EnrolmentStatus.CANCELLED,
+                                           **values):
+            continue
+        db.session.refresh(enrolment)
+        if had_seat:
+            seats.free_seat(offer_id)
+            participant_id, enrolment.participant_id = enrolment.participant_id, None
+            db.session.flush()
+            release_participant(participant_id)
+        _event(enrolment, "cancelled", by, "Formation annulée" + (f" — {text}" if text else ""))
+        queue_notice(enrolment, "cancelled")
+        ended += 1
+    for half_day in offer.half_days:
+        if half_day.session is not None and half_day.session.status == SessionStatus.PLANNED:
+            db.session.delete(half_day.session)
+            half_day.session_id = None
+    db.session.commit()
+    return ended

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from kit.courses.booking import CANCEL_REASONS
@@ -50,6 +50,15 @@ class EnrolForm(Form):
 
     employee = SelectField("Salarié·e à inscrire", coerce=int, validate_choice=False,
                            validators=[InputRequired("Choisissez une personne.")])
+
+
+class CancelOfferForm(Form):
+    """Cancel a whole offer: a confirmation, and why (sent to the counselors)."""
+
+    note = TextAreaField("Pourquoi (envoyé aux conseillers et conseillères)", validators=[
+        Optional(), Length(max=300, message="300 caractères au plus.")])
+    confirm = BooleanField("Oui, annuler la formation et toutes ses inscriptions",
+                           validators=[DataRequired("Cochez la case pour confirmer l'annulation.")])
 
 
 class CancelForm(Form):

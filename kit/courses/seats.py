@@ -58,3 +58,10 @@ def first_waiting(offer_id: int, after: tuple[datetime, int] | None = None) -> t
         query = query.where(sa.tuple_(Enrolment.created_at, Enrolment.id) > sa.tuple_(*after))
     row = db.session.execute(query.order_by(Enrolment.created_at, Enrolment.id).limit(1)).first()
     return (row[0], row[1]) if row else None
+
+
+def close_offer(offer_id: int) -> bool:
+    """Mark a published offer cancelled: no seat can be taken from then on. False if it already was."""
+    return _rowcount(sa.update(CourseOffer).where(CourseOffer.id == offer_id,
+                                                  CourseOffer.status == OfferStatus.PUBLISHED.value)
+                     .values(status=OfferStatus.CANCELLED.value)) == 1

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from kit.courses.booking import BookingError, cancel, enrol
-from kit.courses.forms import CancelForm, EnrolForm
+from kit.courses.booking import BookingError, cancel, cancel_offer, enrol
+from kit.courses.forms import CancelForm, CancelOfferForm, EnrolForm
 from kit.models import EnrolmentStatus
-from kit.people.access import may_enrol_in, own_enrolment_or_404, visible_offer_or_404
+from kit.people.access import may_enrol_in, may_manage_offer, own_enrolment_or_404, visible_offer_or_404
 
 bp = Blueprint("enrolments", __name__, url_prefix="/formations")
 bp.before_request(login_required(lambda: None))
@@ -36,6 +36,27 @@ def enrol_employee(offer_id: int) -> Response:
     flash(f"{name} est inscrit·e." if enrolment.status == EnrolmentStatus.ENROLLED
           else f"La formation est complète : {name} est sur la liste d'attente.", "success")
     return redirect(url_for("courses.offer", offer_id=offer.id) + "#inscrits")
+
+
+@bp.post("/<int:offer_id>/annuler")
+def cancel_offer_page(offer_id: int) -> Response:
+    """Cancel a whole offer (its SIAE animatrice, or an admin): every enrolment ends and is notified."""
+    offer = visible_offer_or_404(offer_id)
+    if not may_manage_offer(current_user, offer):
+        abort(403, "Seule la SIAE animatrice qui propose cette formation peut l'annuler.")
+    form = CancelOfferForm()
+    target = url_for("courses.offer", offer_id=offer.id)
+    if not form.validate_on_submit():
+        flash(" ".join([*form.confirm.errors, *form.note.errors]) or "Le formulaire n'est pas valide.", "error")
+        return redirect(target + "#annuler")
+    try:
+        ended = cancel_offer(offer.id, current_user, form.note.data)
+    except BookingError as error:
+        flash(error.message, "error")
+        return redirect(target)
+    flash(f"Formation annulée. {ended} inscription{'s' if ended > 1 else ''} annulée{'s' if ended > 1 else ''} : "
+          "les conseillers et conseillères sont prévenus par e-mail.", "success")
+    return redirect(target)
 
 
 @bp.post("/inscriptions/<int:enrolment_id>/annuler")

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from kit.courses.booking import CANCEL_REASONS
-from kit.courses.forms import CancelForm, EnrolForm, OfferForm
+from kit.courses.forms import CancelForm, CancelOfferForm, EnrolForm, OfferForm
 from kit.courses.offers import HALF_DAYS, OfferDraft, OfferError, Slot, check_offer, max_capacity, publish_offer
 from kit.courses.times import local, today_local
 from kit.courses.visibility import candidates, departements, list_offers, offer_animators, roster
@@ -135,5 +135,6 @@ def render_offer(offer_id: int, enrol_form: EnrolForm | None = None, status: int
                              for e, o in people]
     return render_template("courses/offer.html", offer=shown, enrolling=enrolling, enrol_form=form,
                            people=people, lines=roster(shown, current_user), cancel_form=CancelForm(),
+                           cancel_offer_form=CancelOfferForm(),
                            reasons=CANCEL_REASONS, manager=may_manage_offer(current_user, shown),
                            open=today_local() <= shown.enrol_deadline), status

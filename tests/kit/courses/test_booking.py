@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from kit.courses.booking import DUPLICATE, BookingError, cancel, enrol
+from kit.courses.booking import DUPLICATE, BookingError, cancel, cancel_offer, enrol
 from kit.extensions import db
 from kit.models import (
     Attendance,
@@ -169,3 +169,24 @@ def test_deadline_day_itself_is_open(world: World) -> None:
     assert enrol(world.offer.id, world.people[0].id, world.counselor, today=world.offer.enrol_deadline).status == (
         "enrolled")
     assert date.today() <= world.offer.enrol_deadline
+
+
+def test_cancel_offer(world: World) -> None:
+    seated = enrol(world.offer.id, world.people[0].id, world.counselor)
+    enrol(world.offer.id, world.others[0].id, world.other)
+    waiting = enrol(world.offer.id, world.people[1].id, world.counselor)
+    mails = db.session.scalar(sa.select(sa.func.count()).select_from(MailMessage))
+    assert cancel_offer(world.offer.id, world.animator, "salle inondée") == 3
+    assert seats(world.offer) == 0 and world.offer.status == "cancelled"
+    for enrolment in (seated, waiting):
+        db.session.refresh(enrolment)
+        assert (enrolment.status, enrolment.cancel_reason, enrolment.cancel_note) == (
+            "cancelled", "formation_annulee", "salle inondée")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant).where(
+        Participant.group_id == world.offer.group_id)) == 0
+    assert all(h.session_id is None for h in world.offer.half_days)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MailMessage)) == mails + 6
+    with pytest.raises(BookingError, match="déjà annulée"):
+        cancel_offer(world.offer.id, world.animator)
+    with pytest.raises(BookingError, match="annulée"):
+        enrol(world.offer.id, world.people[2].id, world.counselor)

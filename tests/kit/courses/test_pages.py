@@ -140,3 +140,19 @@ def test_after_deadline(app: Flask) -> None:
     refused = cip.post(f"/formations/{ids['offer']}/inscrire", data={"employee": ids["people"][0]},
                        follow_redirects=True).get_data(as_text=True)
     assert "Les inscriptions sont closes depuis le" in refused
+
+
+def test_cancel_the_offer(app: Flask) -> None:
+    ids = world(app)
+    anim, cip = app.test_client(), app.test_client()
+    login(anim, "anim@test.fr")
+    login(cip, "cip@test.fr")
+    assert cip.post(f"/formations/{ids['offer']}/inscrire", data={"employee": ids["people"][0]}).status_code == 302
+    assert cip.post(f"/formations/{ids['offer']}/annuler", data={"confirm": "y"}).status_code == 403
+    unconfirmed = anim.post(f"/formations/{ids['offer']}/annuler", data={}, follow_redirects=True)
+    assert "Cochez la case pour confirmer l&#39;annulation." in unconfirmed.get_data(as_text=True)
+    done = anim.post(f"/formations/{ids['offer']}/annuler", data={"confirm": "y", "note": "Salle fermée"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Formation annulée. 1 inscription annulée" in done and "Places : 0 / 2" in done
+    closed = cip.get(f"/formations/{ids['offer']}").get_data(as_text=True)
+    assert "Cette formation est annulée." in closed

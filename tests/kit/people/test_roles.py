@@ -277,6 +277,8 @@ CASES = [
         "conseiller": 302, "admin": 302}, {"employee": "{enrolable}"}),
     Case("enrolments.cancel_enrolment", "POST", "/formations/inscriptions/{enrolment}/annuler", offers_region(302) | {
         "coordination": 404}, {"reason": "malade", "note": "grippe"}),
+    Case("enrolments.cancel_offer_page", "POST", "/formations/{offer}/annuler", offers_region(403) | {
+        "proprietaire": 302, "autre_animateur": 302, "admin": 302}, {"confirm": "y", "note": "Salle fermée"}),
     # Certificates.
     Case("badges.certificate", "GET", "/badges/certificats/{abadge}", whoever_sees_the_badge()),
     Case("badges.certificate", "GET", "/badges/certificats/{pbadge}", whoever_sees_the_badge(), name="participant"),
