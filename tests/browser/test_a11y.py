@@ -76,6 +76,8 @@ def test_courses_pages(browser: Browser, databases: Databases, viewport: str) ->
                 assert (response := page.goto(server.url + path.format(offer=server.offer))) and response.ok
                 page.evaluate(AXE.read_text())
                 violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+                width = page.evaluate("document.documentElement.scrollWidth")
             finally:
                 context.close()
             assert not violations, f"axe : {name} ({viewport})\n" + describe(violations)
+            assert width <= VIEWPORTS[viewport]["width"], f"{name} déborde de l'écran ({viewport}) : {width} px"
