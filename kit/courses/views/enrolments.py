@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from kit.courses.booking import BookingError, cancel, cancel_offer, enrol
 from kit.courses.forms import CancelForm, CancelOfferForm, EnrolForm
+from kit.courses.pages import render_offer
 from kit.models import EnrolmentStatus
 from kit.people.access import may_enrol_in, may_manage_offer, own_enrolment_or_404, visible_offer_or_404
 
@@ -16,22 +17,19 @@ bp.before_request(login_required(lambda: None))
 
 
 @bp.post("/<int:offer_id>/inscrire")
-def enrol_employee(offer_id: int) -> Response:
+def enrol_employee(offer_id: int) -> Response | tuple[str, int]:
     """Enrol one of one's employees: a seat, or the waiting list when the course is full."""
     offer = visible_offer_or_404(offer_id)
     if not may_enrol_in(current_user, offer):
         abort(403, "Seuls les conseillers et conseillères d'une SIAE orientatrice de la région inscrivent.")
     form = EnrolForm()
-    form.employee.choices = []
-    target = url_for("courses.offer", offer_id=offer.id) + "#inscrire"
     if not form.validate_on_submit():
-        flash(" ".join(form.employee.errors) or "Le formulaire n'est pas valide : rechargez la page.", "error")
-        return redirect(target)
+        return render_offer(offer, form, 400)
     try:
         enrolment = enrol(offer.id, form.employee.data, current_user)
     except BookingError as error:
-        flash(error.message, "error")
-        return redirect(target)
+        form.employee.errors = [error.message]  # at the field, in French; nothing was kept
+        return render_offer(offer, form, 400)
     name = enrolment.employee.display_name
     flash(f"{name} est inscrit·e." if enrolment.status == EnrolmentStatus.ENROLLED
           else f"La formation est complète : {name} est sur la liste d'attente.", "success")

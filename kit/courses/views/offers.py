@@ -9,14 +9,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from kit.courses.booking import CANCEL_REASONS
-from kit.courses.forms import CancelForm, CancelOfferForm, EnrolForm, OfferForm
+from kit.courses.forms import OfferForm
 from kit.courses.offers import HALF_DAYS, OfferDraft, OfferError, Slot, check_offer, max_capacity, publish_offer
+from kit.courses.pages import render_offer
 from kit.courses.times import local, today_local
-from kit.courses.visibility import candidates, departements, list_offers, offer_animators, roster
+from kit.courses.visibility import departements, list_offers, offer_animators
 from kit.forms import SelectChoice
 from kit.models import User
-from kit.people.access import may_enrol_in, may_manage_offer, may_publish_offers, visible_offer_or_404
+from kit.people.access import may_publish_offers, visible_offer_or_404
 
 bp = Blueprint("courses", __name__, url_prefix="/formations")
 bp.before_request(login_required(lambda: None))
@@ -122,19 +122,4 @@ def _defaults(form: OfferForm, animators: list[User]) -> None:
 @bp.get("/<int:offer_id>")
 def offer(offer_id: int) -> str:
     """An offer: its half-days, place and places; enrol (counselors); the enrolments one may see."""
-    return render_offer(offer_id)[0]
-
-
-def render_offer(offer_id: int, enrol_form: EnrolForm | None = None, status: int = 200) -> tuple[str, int]:
-    """The offer's page (also after a refused enrolment, with the French error at the field)."""
-    shown = visible_offer_or_404(offer_id)
-    enrolling = may_enrol_in(current_user, shown)
-    form = enrol_form or EnrolForm()
-    people = candidates(shown, current_user) if enrolling else []
-    form.employee.choices = [SelectChoice(e.id, e.display_name + (" — orienté·e par le diagnostic" if o else ""))
-                             for e, o in people]
-    return render_template("courses/offer.html", offer=shown, enrolling=enrolling, enrol_form=form,
-                           people=people, lines=roster(shown, current_user), cancel_form=CancelForm(),
-                           cancel_offer_form=CancelOfferForm(),
-                           reasons=CANCEL_REASONS, manager=may_manage_offer(current_user, shown),
-                           open=today_local() <= shown.enrol_deadline), status
+    return render_offer(visible_offer_or_404(offer_id))[0]
