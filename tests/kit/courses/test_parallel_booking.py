@@ -1,4 +1,5 @@
-"""The last seat is never given twice: 20 truly parallel enrolments into an offer of 8 seats, over HTTP.
+"""The last seat is never given twice: 20 truly parallel enrolments into an offer of 8 seats, over HTTP;
+then 4 cancellations at once promote the first 4 of the waiting list, in order.
 
 Two real servers (run.py, gevent) share one database (SQLite or PostgreSQL, as KIT_TEST_DATABASE says);
 20 threads, each with its own cookies (signed in as one of three counselors of three SIAE), load the offer's
@@ -96,6 +97,37 @@ def test_twenty_parallel_enrolments_into_eight_seats(
     assert participants == [(8,)]
     events = dict(query(url, "SELECT kind, count(*) FROM enrolment_event GROUP BY kind"))
     assert events == {"enrolled": 8, "waiting": 12}
+    cancel_four_at_once(running, clients, offer_id)
     # Every refusal or crash would show in the servers' logs.
     for server in running:
         assert not re.search(r'"level": "ERROR"', server.log.read_text()), server.log.read_text()[-3000:]
+
+
+def cancel_four_at_once(running: list[AppServer], clients: list[tuple[WebClient, str, int]], offer_id: int) -> None:
+    """4 seated people cancelled at the same moment: the first 4 waiting, in order, take their seats."""
+    url = running[0].database_url
+    seated = dict(query(url, f"SELECT employee_id, id FROM enrolment WHERE offer_id = {offer_id} "
+                             "AND status = 'enrolled' ORDER BY id"))
+    waiting = [row[0] for row in query(url, f"SELECT id FROM enrolment WHERE offer_id = {offer_id} "
+                                            "AND status = 'waiting' ORDER BY created_at, id")]
+    leaving = [(client, token, seated[employee_id]) for client, token, employee_id in clients
+               if employee_id in seated][:4]
+    barrier = threading.Barrier(len(leaving))
+
+    def post(job: tuple[WebClient, str, int]) -> int:
+        client, token, enrolment_id = job
+        barrier.wait(timeout=30)
+        return client.http.post(f"{client.base_url}/formations/inscriptions/{enrolment_id}/annuler", timeout=60,
+                                allow_redirects=False,
+                                data={"csrf_token": token, "reason": "malade"}).status_code
+
+    with ThreadPoolExecutor(max_workers=len(leaving)) as pool:
+        assert list(pool.map(post, leaving)) == [302] * 4
+    counts = dict(query(url, f"SELECT status, count(*) FROM enrolment WHERE offer_id = {offer_id} GROUP BY status"))
+    assert counts == {"enrolled": 8, "waiting": 8, "cancelled": 4}
+    assert query(url, f"SELECT seats_taken FROM course_offer WHERE id = {offer_id}") == [(8,)]
+    promoted = [row[0] for row in query(url, f"SELECT id FROM enrolment WHERE offer_id = {offer_id} "
+                                             "AND promoted_at IS NOT NULL ORDER BY id")]
+    assert promoted == sorted(waiting[:4])  # the first four of the waiting list, none skipped
+    assert query(url, "SELECT count(*) FROM participant p JOIN course_offer o ON o.group_id = p.group_id "
+                      f"WHERE o.id = {offer_id}") == [(8,)]
