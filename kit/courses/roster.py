@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from kit.extensions import db
 from kit.models import Answer, Attendance, Employee, Participant
@@ -15,17 +16,27 @@ def _candidates(employee: Employee) -> list[str]:
     return [first, with_initial] + [f"{with_initial[:NICKNAME_MAX - 3]} {n}" for n in range(2, 30)]
 
 
+def _taken(group_id: int) -> set[str]:
+    return set(db.session.scalars(sa.select(Participant.nickname_key).where(Participant.group_id == group_id)))
+
+
 def seat_participant(group_id: int, employee: Employee) -> Participant:
-    """A new participant of the group for this employee: the first name, or with the initial if taken."""
-    taken = set(db.session.scalars(sa.select(Participant.nickname_key).where(Participant.group_id == group_id)))
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(Participant)
-                              .where(Participant.group_id == group_id)) or 0
-    nickname = next(name for name in _candidates(employee) if nickname_key(name) not in taken)
-    participant = Participant(group_id=group_id, nickname=nickname, nickname_key=nickname_key(nickname),
-                              avatar=avatar_for(count))
-    db.session.add(participant)
-    db.session.flush()
-    return participant
+    """A new participant of the group for this employee: the first name, or with the initial if taken.
+
+    A name the animator adds by hand at the same moment makes the insert fail: the next free name is tried.
+    """
+    for _attempt in range(3):
+        taken = _taken(group_id)
+        nickname = next(name for name in _candidates(employee) if nickname_key(name) not in taken)
+        participant = Participant(group_id=group_id, nickname=nickname, nickname_key=nickname_key(nickname),
+                                  avatar=avatar_for(len(taken)))
+        try:
+            with db.session.begin_nested():  # a savepoint: a refused name undoes this insert only
+                db.session.add(participant)
+        except IntegrityError:
+            continue
+        return participant
+    raise RuntimeError("no free nickname for an enrolled person")  # three names taken in between: not expected
 
 
 def release_participant(participant_id: int | None) -> None:

@@ -190,3 +190,21 @@ def test_cancel_offer(world: World) -> None:
         cancel_offer(world.offer.id, world.animator)
     with pytest.raises(BookingError, match="annulée"):
         enrol(world.offer.id, world.people[2].id, world.counselor)
+
+
+def test_a_name_added_at_the_same_moment(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The animator adds « Awa » by hand just before the seat's participant: the initial is used instead."""
+    from kit.courses import roster
+
+    db.session.add(Participant(group_id=world.offer.group_id, nickname="Awa", nickname_key="awa", avatar="🐱"))
+    db.session.commit()
+    real, calls = roster._taken, []
+
+    def stale(group_id: int) -> set[str]:
+        calls.append(group_id)
+        return set() if len(calls) == 1 else real(group_id)  # the first look misses the new name
+
+    monkeypatch.setattr(roster, "_taken", stale)
+    seated = enrol(world.offer.id, world.people[0].id, world.counselor)
+    assert db.session.get(Participant, seated.participant_id).nickname == "Awa X."
+    assert len(calls) == 2 and seats(world.offer) == 1
