@@ -1,7 +1,9 @@
 """Demo data of the courses between SIAE: the demo SIAE gives courses too, two other SIAE send people.
 
 Called once from kit/people/demo.py. Accounts (README.md): conseil2@demo.fr / demo-conseil2 and
-conseil3@demo.fr / demo-conseil3, counselors of two SIAE orientatrices of the demo region.
+conseil3@demo.fr / demo-conseil3, counselors of two SIAE orientatrices of the demo region, and
+animatrice2@demo.fr / demo-animatrice2, a second animator of the demo SIAE, who gives the demo offer: its
+4 planned sessions stay off the first demo animator's list, where the demo session must stay the first one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from kit.extensions import db
 from kit.models import Diagnostic, Employee, Role, Siae, User
 from kit.models.base import utcnow
 
+OFFER_ANIMATOR = ("animatrice2@demo.fr", "demo-animatrice2", "Louise (démo)")
 COUNSELORS = (
     ("conseil2@demo.fr", "demo-conseil2", "Julien, CIP (démo)", "Chantier d'insertion du Canal (démo)", "ACI", "59",
      ("Awa", "D", True), ("Bruno", "L", True), ("Chloé", "M", False), ("Driss", "K", True)),
@@ -59,10 +62,12 @@ def _employee(siae: Siae, counselor: User, first_name: str, initial: str, orient
 
 
 def _offer(home: Siae) -> None:
-    """One offer of the demo animator, starting in three weeks, 8 seats."""
-    animator = db.session.scalar(sa.select(User).where(User.siae_id == home.id, User.role == Role.ANIMATOR.value))
-    if animator is None:
-        return
+    """One offer of the demo SIAE's second animator, starting in three weeks, 8 seats."""
+    email, password, name = OFFER_ANIMATOR
+    animator = User(email=email, name=name, role=Role.ANIMATOR.value, siae=home)
+    animator.set_password(password)
+    db.session.add(animator)
+    db.session.commit()
     start = today_local() + timedelta(days=21)
     slots = tuple(Slot(start + timedelta(days=7 * n), time(9, 0), time(12, 30)) for n in range(4))
     draft = OfferDraft(animator=animator, slots=slots, place_name="Salle de la Régie",

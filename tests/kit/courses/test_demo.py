@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
-from kit.courses.demo import COUNSELORS
+from kit.courses.demo import COUNSELORS, OFFER_ANIMATOR
 from kit.courses.times import today_local
 from kit.diagnostic.figures import waiting_for_course
 from kit.extensions import db
@@ -22,6 +22,8 @@ def test_courses_demo(app: Flask) -> None:
         offers = list(db.session.scalars(sa.select(CourseOffer)))
         assert len(offers) == 1 and offers[0].siae_id == home.id and offers[0].capacity == 8
         assert offers[0].enrol_deadline >= today_local() and len(offers[0].half_days) == 4
+        # The demo animator's own list keeps the demo session alone (tests/servers.py starts the first one).
+        assert offers[0].animator.email == OFFER_ANIMATOR[0] and offers[0].animator.check_password(OFFER_ANIMATOR[1])
         for email, password, *_rest in COUNSELORS:
             counselor = db.session.scalar(sa.select(User).where(User.email == email))
             assert counselor.check_password(password) and counselor.siae.region == home.region
