@@ -67,7 +67,7 @@ def _register_pages(app: Flask) -> None:
     """Every feature's blueprints: the only place that imports views."""
     from kit.badges.views import progress, public
     from kit.content.views import catalogue, decks, editor, media, uploads, versions
-    from kit.courses.views import convocation
+    from kit.courses.views import convocation, enrolments, offers
     from kit.diagnostic.views import employees, interview
     from kit.evidence.views import evaluation
     from kit.live.views import join
@@ -76,7 +76,7 @@ def _register_pages(app: Flask) -> None:
     from kit.reports.views import coordinator, monthly
 
     pages = (catalogue, decks, editor, versions, uploads, media, join, auth, admin, animator, sessions, progress,
-             public, coordinator, monthly, health, favicon, employees, interview, convocation, outbox,
-             evaluation)
+             public, coordinator, monthly, health, favicon, employees, interview, offers, enrolments,
+             convocation, outbox, evaluation)
     for module in pages:
         app.register_blueprint(module.bp)

@@ -30,6 +30,7 @@ class Config:
     JOIN_BASE_URL: str | None = None
     PASSWORD_HASH_METHOD: str = "scrypt"
     GROUP_MAX_PARTICIPANTS: int = 30
+    COURSE_MAX_CAPACITY: int = 12  # the most seats of a course offer (kit/courses/offers.py)
     SOCKETIO_ASYNC_MODE: str | None = None  # gevent when installed
     # How often, at most, the animators' roster and results are refreshed while answers arrive.
     LIVE_REFRESH_SECONDS: float = 0.5
@@ -130,7 +131,7 @@ class Config:
 ENVIRONMENT: dict[str, str] = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     **{name: name for name in ("SOCKETIO_MESSAGE_QUEUE", "MODULES_DIR", "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED",
-                               "JOIN_BASE_URL", "GROUP_MAX_PARTICIPANTS", "SOCKETIO_ASYNC_MODE",
+                               "JOIN_BASE_URL", "GROUP_MAX_PARTICIPANTS", "COURSE_MAX_CAPACITY", "SOCKETIO_ASYNC_MODE",
                                "LIVE_REFRESH_SECONDS", "LIVE_LARGE_ROOM", "IMAGE_MAX_BYTES", "PUBLIC_BASE_URL",
                                "BADGES_ALLOW_LOOPBACK", "BADGE_ISSUER_NAME", "BADGE_ISSUER_EMAIL",
                                "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "MAX_CONNECTIONS",

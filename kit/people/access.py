@@ -21,8 +21,11 @@ from werkzeug.wrappers import Response
 from kit.extensions import db, login_manager
 from kit.models import (
     BadgeAssertion,
+    CourseOffer,
     Diagnostic,
     Employee,
+    Enrolment,
+    EnrolmentStatus,
     Participant,
     Role,
     Siae,
@@ -30,7 +33,6 @@ from kit.models import (
     TrainingSession,
     User,
 )
-from kit.models.courses import CourseOffer, Enrolment, EnrolmentStatus
 
 
 def is_admin(user: User) -> bool:
@@ -276,3 +278,44 @@ def evaluation_siae_ids(user: User) -> frozenset[int] | None:
     if is_admin(user):
         return None
     return frozenset(siae.id for siae in visible_siaes(user))
+
+# Courses between SIAE (kit/courses, docs/courses.md): who publishes, sees, enrols, cancels.
+def offers_region(user: User) -> str | None:
+    """The region whose offers this account sees ("" for none); None for an admin (every region)."""
+    if is_admin(user):
+        return None
+    return (user.region or "") if user.role == Role.COORDINATOR else (user.siae.region if user.siae else "")
+
+
+def visible_offer_or_404(offer_id: int) -> CourseOffer:
+    """An offer of the signed-in account's region."""
+    offer, region = db.session.get(CourseOffer, offer_id), offers_region(current_user)
+    if offer is None or region not in (None, offer.region):
+        abort(404, "Cette formation n'existe pas, ou elle est proposée dans une autre région.")
+    return offer
+
+
+def may_publish_offers(user: User) -> bool:
+    """Admins, and the animators of an SIAE animatrice (they name one of its active animators)."""
+    return is_admin(user) or (user.role == Role.ANIMATOR and user.siae is not None and user.siae.animatrice)
+
+
+def may_manage_offer(user: User, offer: CourseOffer) -> bool:
+    """The offer's SIAE animatrice's animators, and admins: they see every enrolment (first name + initial)."""
+    return is_admin(user) or (user.role == Role.ANIMATOR and user.siae_id == offer.siae_id)
+
+
+def may_enrol_in(user: User, offer: CourseOffer) -> bool:
+    """Counselors of an SIAE orientatrice of the offer's region, and admins."""
+    siae = user.siae
+    return is_admin(user) or (user.role == Role.COUNSELOR and siae is not None and siae.orientatrice
+                              and siae.region == offer.region)
+
+
+def own_enrolment_or_404(enrolment_id: int) -> Enrolment:
+    """An enrolment the signed-in account sees and may cancel: the employee's counselors, the offer's managers."""
+    enrolment, user = db.session.get(Enrolment, enrolment_id), current_user
+    if enrolment is None or not (may_manage_offer(user, enrolment.offer) or (
+            user.role == Role.COUNSELOR and user.siae_id == enrolment.employee.siae_id)):
+        abort(404, "Cette inscription n'existe pas, ou elle n'est pas de votre structure.")
+    return enrolment

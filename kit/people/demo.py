@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kit.courses.demo import create_courses_demo
 from kit.evidence.demo import create_evaluation_demo
 from kit.extensions import db
 from kit.models import Employee, ModuleRevision, Role, Siae, TrainingGroup, TrainingSession, User
@@ -47,6 +48,7 @@ def create_demo() -> bool:
     db.session.commit()
     _create_demo_counselor()
     create_evaluation_demo(DEMO_REGION, DEMO_SIAE_NAME, DEMO_PASSWORD)  # a finished course (kit/evidence/demo.py)
+    create_courses_demo(DEMO_SIAE_NAME)
     return True
 
 

@@ -15,6 +15,8 @@ from kit.extensions import db
 from kit.models import Siae
 from kit.people.demo import DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD
 from slides import compile_file
+from tests.browser.courses_support import PAGES as COURSE_PAGES
+from tests.browser.courses_support import courses_server
 from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe, signed_in
 from tests.conftest import demo_database, dispose, free_port, make_app
 from tests.databases import Databases
@@ -100,3 +102,20 @@ def test_no_axe_violation_on_the_evaluation(browser: Browser, databases: Databas
         http.shutdown()
         thread.join(timeout=5)
         dispose(app)
+
+@pytest.mark.parametrize("viewport", ["projecteur", "telephone"])
+def test_courses_pages(browser: Browser, databases: Databases, viewport: str) -> None:
+    """The courses' pages (tests/browser/courses_support.py), signed in as the account that uses each."""
+    with courses_server(databases) as server:
+        for name, (email, password), path in COURSE_PAGES:
+            context = signed_in(browser, server.url, email, password, VIEWPORTS[viewport])
+            page = context.new_page()
+            try:
+                assert (response := page.goto(server.url + path.format(offer=server.offer))) and response.ok
+                page.evaluate(AXE.read_text())
+                violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+                width = page.evaluate("document.documentElement.scrollWidth")
+            finally:
+                context.close()
+            assert not violations, f"axe : {name} ({viewport})\n" + describe(violations)
+            assert width <= VIEWPORTS[viewport]["width"], f"{name} déborde de l'écran ({viewport}) : {width} px"

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kit.extensions import db
-from kit.models import Diagnostic, DiagnosticAnswer, Employee, Role, TaskObservation
+from kit.models import Diagnostic, DiagnosticAnswer, Employee, Role, TaskObservation, User
 from kit.people.demo import DEMO_COUNSELOR_EMAIL, DEMO_COUNSELOR_PASSWORD, create_demo
 from tests.factories import login, make_user
 from tests.histories import make_coordinator, make_siae
@@ -273,8 +273,10 @@ def test_the_admin_creates_a_counselor_of_one_siae(app: Flask, client: FlaskClie
 def test_the_demo_has_a_counselor_and_an_employee(app: Flask) -> None:
     with app.app_context():
         create_demo()
-        create_demo()  # twice: nothing doubled
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Employee)) == 1
+        create_demo()  # twice: nothing doubled (the other SIAE's employees are the courses' demo: tests/kit/courses)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Employee).where(
+            Employee.siae_id == db.session.scalar(sa.select(User.siae_id).where(User.email == DEMO_COUNSELOR_EMAIL))
+        )) == 1
     client = app.test_client()
     response = client.post("/connexion", data={"email": DEMO_COUNSELOR_EMAIL, "password": DEMO_COUNSELOR_PASSWORD})
     assert response.status_code == 302

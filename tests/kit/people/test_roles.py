@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from kit.badges.issuance import issue_animator_badge, issue_participant_badge, revoke
+from kit.courses.booking import enrol
+from kit.courses.offers import publish_offer
 from kit.extensions import db
 from kit.models import (
     AnimatorRecord,
@@ -47,6 +50,8 @@ from tests.histories import (
     run_session,
 )
 from tests.kit.courses.mail_world import convocation_ids
+from tests.kit.courses.support import draft as course_draft
+from tests.kit.courses.support import offer_form
 from tests.kit.diagnostic.support import make_counselor, make_diagnostic, make_employee
 
 ROLES = ("anonyme", "proprietaire", "autre_animateur", "animateur_loin", "coordination", "coordination_loin",
@@ -85,6 +90,7 @@ def build_world(app: Flask, tmp_path: Path) -> dict[str, Any]:
         animator_badge = issue_animator_badge(owner, coordinator)
         diagnostics = build_diagnostics(siae_a, siae_b)
         diagnostics |= convocation_ids(siae_a, owner)  # SIAE A gives a course; its counselor enrolled Sami
+        diagnostics |= build_courses(siae_a, owner, diagnostics["employee"])
         return diagnostics | {"group": group.id, "session": sessions[0].id, "live": live.id, "planned": planned.id,
                 "participant": people[0].id, "participant2": people[1].id, "participant3": people[2].id,
                 "animator": owner.id, "other": other.id, "record": training.id, "siae": siae_a.id,
@@ -100,6 +106,17 @@ def build_diagnostics(siae_a: Siae, siae_b: Siae) -> dict[str, int]:
     ongoing = make_diagnostic(employee2, when=None)
     make_diagnostic(make_employee(siae_b, "Lucie"))
     return {"employee": employee.id, "employee3": employee3.id, "done": done.id, "ongoing": ongoing.id}
+
+
+def build_courses(siae_a: Siae, owner: User, employee_id: int) -> dict[str, int]:
+    """SIAE A gives courses too: an offer of the owner, where the counselor of SIAE A enrolled Karim."""
+    siae_a.animatrice = True
+    db.session.commit()
+    offer = publish_offer(course_draft(owner), owner, date.today())
+    counselor = db.session.scalar(sa.select(User).where(User.email == EMAILS["conseiller"]))
+    enrolment = enrol(offer.id, employee_id, counselor)
+    bintou = make_employee(siae_a, "Yanis")
+    return {"offer": offer.id, "enrolment": enrolment.id, "enrolable": bintou.id}
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,12 @@ def counselor_space(ok: int, far: int = 404) -> dict[str, int | str]:
     """The SIAE's counselor and admins may; the other SIAE's counselor gets `far`; animators and coordinators 403."""
     return {"anonyme": LOGIN, "proprietaire": 403, "autre_animateur": 403, "animateur_loin": 403,
             "coordination": 403, "coordination_loin": 403, "conseiller": ok, "conseiller_loin": far, "admin": ok}
+
+
+def offers_region(ok: int = 200) -> dict[str, int | str]:
+    """An offer of SIAE A (Hauts-de-France): every account of that region sees it; Bretagne gets 404."""
+    return {"anonyme": LOGIN, "proprietaire": ok, "autre_animateur": ok, "animateur_loin": 404, "coordination": ok,
+            "coordination_loin": 404, "conseiller": ok, "conseiller_loin": 404, "admin": ok}
 
 
 def admin_only(ok: int) -> dict[str, int | str]:
@@ -261,6 +284,19 @@ CASES = [
     # The outbox.
     Case("outbox.index", "GET", "/admin/courriels/", admin_only(200)),
     Case("outbox.test", "POST", "/admin/courriels/essai", admin_only(302), {"address": "essai@test.fr"}),
+    # Courses between SIAE: SIAE A gives them (its animators publish), its counselor enrols (docs/courses.md).
+    Case("courses.index", "GET", "/formations/", {role: 200 for role in ROLES} | {"anonyme": LOGIN}),
+    Case("courses.new_offer", "GET", "/formations/nouvelle", {role: 403 for role in ROLES} | {
+        "anonyme": LOGIN, "proprietaire": 200, "autre_animateur": 200, "admin": 200}),
+    Case("courses.new_offer", "POST", "/formations/nouvelle", {role: 403 for role in ROLES} | {
+        "anonyme": LOGIN, "proprietaire": 302, "autre_animateur": 302, "admin": 302}, offer_form("{animator}")),
+    Case("courses.offer", "GET", "/formations/{offer}", offers_region()),
+    Case("enrolments.enrol_employee", "POST", "/formations/{offer}/inscrire", offers_region(403) | {
+        "conseiller": 302, "admin": 302}, {"employee": "{enrolable}"}),
+    Case("enrolments.cancel_enrolment", "POST", "/formations/inscriptions/{enrolment}/annuler", offers_region(302) | {
+        "coordination": 404}, {"reason": "malade", "note": "grippe"}),
+    Case("enrolments.cancel_offer_page", "POST", "/formations/{offer}/annuler", offers_region(403) | {
+        "proprietaire": 302, "autre_animateur": 302, "admin": 302}, {"confirm": "y", "note": "Salle fermée"}),
     # Certificates.
     Case("badges.certificate", "GET", "/badges/certificats/{abadge}", whoever_sees_the_badge()),
     Case("badges.certificate", "GET", "/badges/certificats/{pbadge}", whoever_sees_the_badge(), name="participant"),
@@ -269,7 +305,7 @@ PUBLIC_ENDPOINTS = {"badges.issuer_profile", "badges.badge_class", "badges.crite
                     "badges.class_svg", "badges.assertion_json", "badges.baked_png", "badges.baked_svg",
                     "badges.credential_json", "badges.credential_png", "badges.key", "badges.verify"}
 GUARDED = ("animator.", "sessions.", "progress.", "coordinator.", "reports.", "admin.", "badges.", "diagnostic.",
-           "interview.", "convocation.", "outbox.", "evaluation.")
+           "interview.", "convocation.", "outbox.", "evaluation.", "courses.", "enrolments.")
 
 
 def fill(value: Any, ids: dict[str, Any]) -> Any:
@@ -389,3 +425,17 @@ def test_public_badge_pages_need_no_account(shared_world: World) -> None:
     covered = {"issuer_profile", "badge_class", "criteria", "class_png", "class_svg", "assertion_json", "baked_png",
                "baked_svg", "credential_json", "credential_png", "verify", "key"}
     assert {f"badges.{name}" for name in covered} == PUBLIC_ENDPOINTS
+
+
+def test_courses_data_minimisation(shared_world: World) -> None:
+    """The SIAE animatrice's animators see first name + initial and the counselor's contact, never a diagnostic."""
+    offer = f"/formations/{shared_world.ids['offer']}"
+    seen = {}
+    for role in ("proprietaire", "coordination", "conseiller", "admin"):
+        client = shared_world.app.test_client()
+        login(client, EMAILS[role])
+        seen[role] = client.get(offer).get_data(as_text=True)
+    assert "Karim B." in seen["proprietaire"] and EMAILS["conseiller"] in seen["proprietaire"]
+    assert "/diagnostic/" not in seen["proprietaire"] and "orienté" not in seen["proprietaire"]
+    assert "Karim" not in seen["coordination"]  # the figures' people: places only
+    assert "/diagnostic/salaries/" in seen["conseiller"] and "/diagnostic/salaries/" in seen["admin"]
