@@ -77,3 +77,6 @@ def _register_pages(app: Flask) -> None:
              public, coordinator, monthly, health, favicon, employees, interview)
     for module in pages:
         app.register_blueprint(module.bp)
+    from kit.reports.views import signin  # the sign-in sheets and attendance figures (issue 15)
+
+    app.register_blueprint(signin.bp)

@@ -1,0 +1,1 @@
+"""Courses offered between SIAE: offers, enrolment, convocations, notifications."""
