@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from kit.models import Role
 from kit.people.access import require_role, visible_siae_or_404, visible_siaes
+from kit.reports.enrolment_figures import CourseFigures
 from kit.reports.figures import MonthlyFigures, monthly_figures
 
 bp = Blueprint("reports", __name__, url_prefix="/coordination/rapport")
@@ -33,6 +34,16 @@ COLUMNS = (
     ("participants_14h", "Participants qui ont terminé les 14 h (4 demi-journées)"),
     ("salaries_diagnostiques", "Salariés diagnostiqués (diagnostic d'autonomie numérique terminé dans le mois)"),
     ("salaries_orientes", "Salariés orientés vers la formation de 14 h (parmi les diagnostiqués du mois)"),
+    # The course between SIAE (issue 15): appended, the columns above keep their place.
+    ("formation_inscrits", "Salariés inscrits à une formation par la structure (place obtenue dans le mois)"),
+    ("formation_venus", "Salariés inscrits venus à au moins une demi-journée du mois"),
+    ("formation_terminee", "Salariés inscrits qui ont terminé les 4 demi-journées dans le mois"),
+    ("heures_animees", "Heures de formation animées par les animateurs de la structure (pour leur paiement)"),
+    ("places_attendues", "Places attendues (inscrits × demi-journées du mois)"),
+    ("absences", "Absences (non excusées)"),
+    ("taux_absence", "Taux d'absence (%)"),
+    ("excuses", "Absences excusées"),
+    ("delai_orientation_jours", "Délai médian de l'orientation à la première demi-journée suivie (jours)"),
 )
 
 
@@ -69,7 +80,23 @@ def row(figures: MonthlyFigures) -> dict[str, str | int]:
             "participants_inscrits": figures.participants_enrolled,
             "participants_formes": figures.participants_trained,
             "participants_14h": figures.participants_completed,
-            "salaries_diagnostiques": figures.employees_diagnosed, "salaries_orientes": figures.employees_oriented}
+            "salaries_diagnostiques": figures.employees_diagnosed, "salaries_orientes": figures.employees_oriented,
+            **course_row(figures.courses)}
+
+
+def decimal(value: float | None) -> str:
+    """« 12,5 », or « — » when there is nothing to count (French spreadsheets read a decimal comma)."""
+    return "—" if value is None else f"{round(value, 1):g}".replace(".", ",")
+
+
+def course_row(courses: CourseFigures) -> dict[str, str | int]:
+    """The course's columns of a CSV row (one SIAE, or a region's sum)."""
+    rate = courses.no_show_rate
+    return {"formation_inscrits": courses.enrolled, "formation_venus": courses.attended,
+            "formation_terminee": courses.completed, "heures_animees": decimal(courses.animator_hours),
+            "places_attendues": courses.expected, "absences": courses.no_shows,
+            "taux_absence": decimal(None if rate is None else rate * 100), "excuses": courses.excused,
+            "delai_orientation_jours": decimal(courses.median_wait_days)}
 
 
 @bp.get("/")
