@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from kit.models import Role
 from kit.people.access import require_role, visible_siae_or_404, visible_siaes
-from kit.reports.enrolment_figures import CourseFigures
+from kit.reports.course_charts import COURSE_COLUMNS, course_row, people_chart, seats_chart
 from kit.reports.figures import MonthlyFigures, monthly_figures
 
 bp = Blueprint("reports", __name__, url_prefix="/coordination/rapport")
@@ -34,16 +34,7 @@ COLUMNS = (
     ("participants_14h", "Participants qui ont terminé les 14 h (4 demi-journées)"),
     ("salaries_diagnostiques", "Salariés diagnostiqués (diagnostic d'autonomie numérique terminé dans le mois)"),
     ("salaries_orientes", "Salariés orientés vers la formation de 14 h (parmi les diagnostiqués du mois)"),
-    # The course between SIAE (issue 15): appended, the columns above keep their place.
-    ("formation_inscrits", "Salariés inscrits à une formation par la structure (place obtenue dans le mois)"),
-    ("formation_venus", "Salariés inscrits venus à au moins une demi-journée du mois"),
-    ("formation_terminee", "Salariés inscrits qui ont terminé les 4 demi-journées dans le mois"),
-    ("heures_animees", "Heures de formation animées par les animateurs de la structure (pour leur paiement)"),
-    ("places_attendues", "Places attendues (inscrits × demi-journées du mois)"),
-    ("absences", "Absences (non excusées)"),
-    ("taux_absence", "Taux d'absence (%)"),
-    ("excuses", "Absences excusées"),
-    ("delai_orientation_jours", "Délai médian de l'orientation à la première demi-journée suivie (jours)"),
+    *COURSE_COLUMNS,
 )
 
 
@@ -84,20 +75,6 @@ def row(figures: MonthlyFigures) -> dict[str, str | int]:
             **course_row(figures.courses)}
 
 
-def decimal(value: float | None) -> str:
-    """« 12,5 », or « — » when there is nothing to count (French spreadsheets read a decimal comma)."""
-    return "—" if value is None else f"{round(value, 1):g}".replace(".", ",")
-
-
-def course_row(courses: CourseFigures) -> dict[str, str | int]:
-    """The course's columns of a CSV row (one SIAE, or a region's sum)."""
-    rate = courses.no_show_rate
-    return {"formation_inscrits": courses.enrolled, "formation_venus": courses.attended,
-            "formation_terminee": courses.completed, "heures_animees": decimal(courses.animator_hours),
-            "places_attendues": courses.expected, "absences": courses.no_shows,
-            "taux_absence": decimal(None if rate is None else rate * 100), "excuses": courses.excused,
-            "delai_orientation_jours": decimal(courses.median_wait_days)}
-
 
 @bp.get("/")
 def monthly() -> str:
@@ -110,9 +87,10 @@ def monthly() -> str:
         figures = monthly_figures(visible_siae_or_404(int(chosen)), year, month)
     elif len(siaes) == 1:
         figures = monthly_figures(siaes[0], year, month)
+    label = month_label(figures.month) if figures else ""
+    charts = [people_chart(figures.courses, label), seats_chart(figures.courses, label)] if figures else []
     return render_template("reports/monthly.html", siaes=siaes, figures=figures, month=f"{year:04d}-{month:02d}",
-                           columns=COLUMNS, row=row(figures) if figures else None,
-                           label=month_label(figures.month) if figures else "")
+                           columns=COLUMNS, row=row(figures) if figures else None, label=label, charts=charts)
 
 
 @bp.get("/csv")
