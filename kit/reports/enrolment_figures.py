@@ -68,7 +68,7 @@ class CourseFigures:
         return CourseFigures(self.enrolled + other.enrolled, self.attended + other.attended,
                              self.completed + other.completed, self.animator_minutes + other.animator_minutes,
                              self.expected + other.expected, self.no_shows + other.no_shows,
-                             self.excused + other.excused, self.waits + other.waits)
+                             self.excused + other.excused, tuple(sorted(self.waits + other.waits)))
 
 
 def _orientation_days(employee_ids: Iterable[int]) -> dict[int, date]:
