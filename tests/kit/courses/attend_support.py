@@ -123,3 +123,18 @@ def hold(course: Course, number: int, states: dict[str, str], minutes: int = 210
         db.session.add(Attendance(session_id=session.id, participant_id=course.participant(name),
                                   present=state == PRESENT, excused=state == EXCUSED))
     db.session.commit()
+
+
+def sheet_offer(group: TrainingGroup, session: TrainingSession) -> dict[str, int]:
+    """A group published as an offer whose first half-day is this session (the roles matrix's sign-in sheets)."""
+    assert group.siae_id is not None
+    offer = CourseOffer(siae_id=group.siae_id, group_id=group.id, animator_id=group.animator_id,
+                        place_name="Salle", place_address="1 rue de la Gare", region="Hauts-de-France",
+                        departement="59", enrol_deadline=session.day, contact_phone="0300000000")
+    db.session.add(offer)
+    db.session.flush()
+    start = datetime.combine(session.day, datetime.min.time(), UTC)
+    db.session.add(CourseHalfDay(offer_id=offer.id, number=1, module_slug=session.module_slug, starts_at=start,
+                                 ends_at=start + timedelta(hours=3), session_id=session.id))
+    db.session.commit()
+    return {"offer": offer.id}

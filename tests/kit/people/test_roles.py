@@ -46,6 +46,7 @@ from tests.histories import (
     run_course,
     run_session,
 )
+from tests.kit.courses.attend_support import sheet_offer
 from tests.kit.diagnostic.support import make_counselor, make_diagnostic, make_employee
 
 ROLES = ("anonyme", "proprietaire", "autre_animateur", "animateur_loin", "coordination", "coordination_loin",
@@ -85,6 +86,7 @@ def build_world(app: Flask, tmp_path: Path) -> dict[str, Any]:
         participant_badge = issue_participant_badge(people[0], owner)
         animator_badge = issue_animator_badge(owner, coordinator)
         diagnostics = build_diagnostics(siae_a, siae_b)
+        diagnostics |= sheet_offer(group, sessions[0])  # the sign-in sheet from the offer (issue 15)
         return diagnostics | {"group": group.id, "session": sessions[0].id, "live": live.id, "planned": planned.id,
                 "participant": people[0].id, "participant2": people[1].id, "participant3": people[2].id,
                 "animator": owner.id, "other": other.id, "record": training.id, "siae": siae_a.id,
@@ -180,6 +182,9 @@ CASES = [
     Case("sessions.script", "GET", "/animateur/seances/{session}/trame", animator_space(200)),
     Case("sessions.correct_attendance", "POST", "/animateur/seances/{session}/presences", animator_space(302),
          {"present": ["{participant}"], "minutes": "200"}),
+    # The sign-in sheets (feuilles d'émargement): the session's animator and admins.
+    Case("signin.sheet", "GET", "/animateur/seances/{session}/emargement", animator_space(200)),
+    Case("signin.offer_sheet", "GET", "/animateur/offres/{offer}/demi-journees/1/emargement", animator_space(200)),
     # Progress, and the participants' badges.
     Case("progress.index", "GET", "/progression/", animator_space(200, others=200)),
     Case("progress.group", "GET", "/progression/groupes/{group}", animator_space(200)),
@@ -250,8 +255,8 @@ CASES = [
 PUBLIC_ENDPOINTS = {"badges.issuer_profile", "badges.badge_class", "badges.criteria", "badges.class_png",
                     "badges.class_svg", "badges.assertion_json", "badges.baked_png", "badges.baked_svg",
                     "badges.credential_json", "badges.credential_png", "badges.key", "badges.verify"}
-GUARDED = ("animator.", "sessions.", "progress.", "coordinator.", "reports.", "admin.", "badges.", "diagnostic.",
-           "interview.")
+GUARDED = ("animator.", "sessions.", "signin.", "progress.", "coordinator.", "reports.", "admin.", "badges.",
+           "diagnostic.", "interview.")
 
 
 def fill(value: Any, ids: dict[str, Any]) -> Any:
