@@ -343,9 +343,9 @@
     // One name on two phones at once, or taken by a new phone this session: the animator should know.
     if (p.devices > 1) b.appendChild(el("span", "person-flag", "· " + p.devices + " téléphones"));
     else if (p.new_device) b.appendChild(el("span", "person-flag", "· nouveau téléphone"));
-    var state = STATES[p.state] ? p.state : "absent";
-    b.appendChild(el("span", "person-state state-" + state, STATES[state].toLowerCase()))
-      .setAttribute("aria-label", ", " + STATES[state].toLowerCase());
+    var shown = STATES[p.state] ? p.state : "absent"; // not `state`: that is the session's, above
+    b.appendChild(hiddenText(", "));
+    b.appendChild(el("span", "person-state state-" + shown, STATES[shown].toLowerCase()));
     var answer = el("span", "person-answer");
     if (letters.length) {
       answer.appendChild(el("span", "", "✓ " + letters.join(", "))).setAttribute("aria-hidden", "true");
@@ -378,7 +378,7 @@
     var group = el("div", "entry-states");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Présence de " + person.data.nickname);
-    var said = el("p", "entry-result");
+    var said = el("p", "state-result");
     said.setAttribute("role", "status");
     var buttons = Object.keys(STATES).map(function (state) {
       var b = el("button", "entry-state state-" + state, STATES[state]);
@@ -387,16 +387,16 @@
       b.setAttribute("aria-pressed", person.data.state === state ? "true" : "false");
       b.addEventListener("click", function () {
         buttons.forEach(function (other) { other.disabled = true; });
-        said.className = "entry-result";
+        said.className = "state-result";
         said.textContent = "Envoi…";
         request("attendance_for", { participant: person.data.id, state: state }, function (ack, error) {
           buttons.forEach(function (other) { other.disabled = false; });
-          if (error) { said.className = "entry-result is-error"; said.textContent = error; return; }
+          if (error) { said.className = "state-result is-error"; said.textContent = error; return; }
           person.data.state = ack.state;
           buttons.forEach(function (other) {
             other.setAttribute("aria-pressed", other.dataset.state === ack.state ? "true" : "false");
           });
-          said.className = "entry-result is-ok";
+          said.className = "state-result is-ok";
           said.textContent = person.data.nickname + " : " + STATES[ack.state].toLowerCase() + ".";
           drawPerson(person);
         }, true);

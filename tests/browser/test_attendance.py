@@ -55,7 +55,7 @@ def test_two_taps_correct_attendance_on_a_phone_sized_presenter(browser: Browser
         excused.click()  # tap 2: the state
         expect(excused).to_have_attribute("aria-pressed", "true")
         expect(bruno.locator(".person-state")).to_have_text("excusé·e")
-        expect(page.locator(".answer-entry .entry-result.is-ok")).to_have_text("Bruno : excusé·e.")
+        expect(page.locator(".answer-entry .state-result.is-ok")).to_have_text("Bruno : excusé·e.")
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways
         choices.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "presence-presentateur-393-apres.png"))
