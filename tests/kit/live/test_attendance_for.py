@@ -31,3 +31,21 @@ def test_two_taps_on_the_presenter_reach_every_animator_window(live: Live) -> No
                         callback=True)
     assert not far["ok"] and "groupe" in far["error"]["message"]
     phone.disconnect(namespace="/participant")
+
+
+def test_an_excused_person_who_joins_is_present(live: Live) -> None:
+    """Excused beforehand, Bruno comes after all: his phone makes him present. An « absent » correction stays."""
+    animator = live.animator()
+    roster = events(animator, "roster", "/animateur")[-1]
+    ids = {p["nickname"]: p["id"] for p in roster["participants"]}
+    for name, state in (("Bruno", EXCUSED), ("Chloé", PRESENT)):
+        assert animator.emit("attendance_for", {"participant": ids[name], "state": state}, namespace="/animateur",
+                             callback=True)["ok"]
+    assert animator.emit("attendance_for", {"participant": ids["Chloé"], "state": ABSENT}, namespace="/animateur",
+                         callback=True)["ok"]
+    phones = [live.phone("Bruno"), live.phone("Chloé")]
+    animator.emit("sync", {}, namespace="/animateur", callback=True)
+    states = {p["nickname"]: p["state"] for p in events(animator, "roster", "/animateur")[-1]["participants"]}
+    assert states == {"Awa": ABSENT, "Bruno": PRESENT, "Chloé": ABSENT}
+    for phone in phones:
+        phone.disconnect(namespace="/participant")
