@@ -80,3 +80,6 @@ def _register_pages(app: Flask) -> None:
              convocation, outbox, evaluation)
     for module in pages:
         app.register_blueprint(module.bp)
+    from kit.reports.views import signin  # the sign-in sheets and attendance figures (issue 15)
+
+    app.register_blueprint(signin.bp)

@@ -110,17 +110,19 @@ _ATTENDS: dict[str, sa.Insert] = {}
 
 
 def _attend_statement(dialect_name: str) -> sa.Insert:
-    """INSERT … ON CONFLICT DO NOTHING for attendance, built once per dialect."""
+    """INSERT … ON CONFLICT for attendance, built once per dialect: only an « excusé » row changes (to present)."""
     statement = _ATTENDS.get(dialect_name)
     if statement is None:
         dialect = postgresql if dialect_name == "postgresql" else sqlite
-        statement = _ATTENDS[dialect_name] = dialect.insert(_ATTENDANCE).on_conflict_do_nothing(
-            index_elements=["session_id", "participant_id"])
+        statement = _ATTENDS[dialect_name] = dialect.insert(_ATTENDANCE).on_conflict_do_update(
+            index_elements=["session_id", "participant_id"], set_={"present": True, "excused": False},
+            where=_ATTENDANCE.c.excused)
     return statement
 
 
 def record_attendance(session_id: int, participant_id: int, commit: bool = True) -> None:
-    """Mark a participant present at a session when they join (once: a row the animator corrected stays).
+    """Mark a participant present at a session when they join (once: a row the animator corrected stays,
+    except « excusé », told beforehand: the person came after all, so they are present).
 
     One statement, atomic when two phones of the same participant join at once. With `commit=False`
     the caller commits it with the rest of its transaction.

@@ -18,7 +18,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, socketio
-from kit.live import answers, claims, frames, gate, presence, service, validation
+from kit.live import answers, attendance, claims, frames, gate, presence, service, validation
 from kit.live.codes import normalize_code
 from kit.live.devices import token_hash
 from kit.live.errors import LiveError
@@ -39,6 +39,7 @@ from kit.live.lookup import driven_row, joining_row
 from kit.live.state import animator_state, participant_state
 from kit.models import Participant, TrainingSession
 from kit.people.access import may_drive
+from kit.reports.rules import ATTENDANCE_STATES
 from slides import Deck
 
 NOT_JOINED = ("Cette séance est terminée ou le code est incorrect. Sinon, choisissez d'abord votre prénom "
@@ -113,6 +114,21 @@ class AnimatorNamespace(GuardedNamespace):
         send_to_participant(session, deck, participant.id)
         announce_answer(session.id, participant.id, number, stored)
         return {"choices": stored}
+
+    @handler
+    def on_attendance_for(self, data: object) -> dict[str, Any]:
+        """`{"participant": id, "state": "present"|"excused"|"absent"}`: the animator's two-tap correction."""
+        data = validation.payload(data, {"participant", "state"})
+        session, _deck = self._session()
+        participant_id = validation.integer(data, "participant", 1, 2**31, "Ce participant")
+        participant = db.session.get(Participant, participant_id)
+        if participant is None or participant.group_id != session.group_id:
+            raise LiveError("Ce participant n'est pas dans le groupe de cette séance.", "hors_groupe")
+        state = validation.choice_of(data, "state", ATTENDANCE_STATES)
+        attendance.set_state(session, participant.id, state, connection["user_id"])
+        db.session.commit()
+        refresh_animators(session.id)
+        return {"participant": participant.id, "state": state}
 
     @handler
     def on_black(self, data: object) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from kit.models import (
     as_utc,
     utcnow,
 )
+from kit.reports.rules import attendance_state
 from slides import Deck
 
 _QUESTIONS = SessionQuestion.__table__
@@ -69,7 +70,8 @@ _NEW_DEVICE = (
 _ROSTER = (
     sa.select(_PARTICIPANTS.c.id, _PARTICIPANTS.c.nickname, _PARTICIPANTS.c.avatar,
               _CONNECTED.c.participant_id.is_not(None).label("connected"), _ATTENDANCE.c.present,
-              _ANSWERS.c.choices, _CONNECTED.c.devices, _NEW_DEVICE.c.participant_id.is_not(None).label("new_device"))
+              _ATTENDANCE.c.excused, _ANSWERS.c.choices, _CONNECTED.c.devices,
+              _NEW_DEVICE.c.participant_id.is_not(None).label("new_device"))
     .select_from(_PARTICIPANTS)
     .outerjoin(_CONNECTED, _CONNECTED.c.participant_id == _PARTICIPANTS.c.id)
     .outerjoin(_NEW_DEVICE, _NEW_DEVICE.c.participant_id == _PARTICIPANTS.c.id)
@@ -176,11 +178,11 @@ def participant_state(session: Any, deck: Deck, participant_id: int) -> dict[str
 
 
 def roster(session: Any) -> list[dict[str, Any]]:
-    """The group's participants: connected, present, and their answer to the current question."""
+    """The group's participants: connected, present (and their state), and their answer to the current question."""
     rows = db.session.execute(_ROSTER, {"session_id": session.id, "number": session.current_quiz or 0,
                                         "group_id": session.group_id,
                                         "alive_since": utcnow() - presence.ALIVE_FOR})
     return [{"id": pid, "nickname": nickname, "avatar": avatar, "connected": bool(connected),
-             "present": bool(present), "answer": choices, "devices": devices or 0,
-             "new_device": bool(new_device)}
-            for pid, nickname, avatar, connected, present, choices, devices, new_device in rows]
+             "present": bool(present), "state": attendance_state(present, excused), "answer": choices,
+             "devices": devices or 0, "new_device": bool(new_device)}
+            for pid, nickname, avatar, connected, present, excused, choices, devices, new_device in rows]

@@ -30,6 +30,7 @@ from kit.models import (
     TrainingGroup,
     TrainingSession,
 )
+from kit.reports.enrolment_figures import CourseFigures, course_figures
 from kit.reports.rules import counted_sessions
 
 RUN = (SessionStatus.LIVE.value, SessionStatus.ENDED.value)
@@ -152,6 +153,8 @@ class MonthlyFigures:
     # The diagnostic (kit/diagnostic): employees diagnosed this month, and of them oriented to the course.
     employees_diagnosed: int = 0
     employees_oriented: int = 0
+    # The course between SIAE (kit/reports/enrolment_figures.py): enrolled, attended, hours, no-shows.
+    courses: CourseFigures = field(default_factory=CourseFigures)
 
     @property
     def participant_hours(self) -> float:
@@ -184,7 +187,7 @@ def monthly_figures(siae: Siae, year: int, month: int) -> MonthlyFigures:
         participants_enrolled=enrolled,
         participants_trained=len({pid for _sid, pid in month_present}),
         participants_completed=_completed_in(present, info, first, last),
-        **_diagnostics(siae, year, month))
+        courses=course_figures(siae, first, last), **_diagnostics(siae, year, month))
 
 
 def _diagnostics(siae: Siae, year: int, month: int) -> dict[str, int]:

@@ -7,6 +7,8 @@ coordinator's pages, the monthly CSV) reads sessions through `counted_sessions`,
 - Its duration is the real one, started → ended, unless the animator corrected it.
 - It counts as a half-day only if that duration reaches HALF_DAY_MIN_MINUTES; then at most
   HALF_DAY_MAX_MINUTES of it are counted.
+- A person's attendance at a half-day is « présent », « excusé » or « absent » (`attendance_state`):
+  no attendance row is « absent »; « excusé » (told beforehand) is counted apart, never as a no-show.
 """
 
 from __future__ import annotations
@@ -20,6 +22,17 @@ from flask import current_app
 
 from kit.extensions import db
 from kit.models import SessionStatus, TrainingSession, as_utc
+
+PRESENT, EXCUSED, ABSENT = "present", "excused", "absent"
+ATTENDANCE_STATES = (PRESENT, EXCUSED, ABSENT)
+STATE_LABELS = {PRESENT: "Présent·e", EXCUSED: "Excusé·e", ABSENT: "Absent·e"}
+
+
+def attendance_state(present: bool | None, excused: bool | None) -> str:
+    """A person's state at a half-day, from their attendance row (None, None: no row, so absent)."""
+    if present:
+        return PRESENT
+    return EXCUSED if excused else ABSENT
 
 
 @dataclass(frozen=True)

@@ -333,7 +333,7 @@
     var q = state && state.question;
     var letters = p.answer && q && rosterQuiz === q.number ? p.answer.map(function (i) { return q.quiz.choices[i] ? q.quiz.choices[i].letter : "?"; })
       : [];
-    var signature = [p.nickname, p.avatar, p.connected, letters.join(""), p.devices, p.new_device].join("|");
+    var signature = [p.nickname, p.avatar, p.connected, letters.join(""), p.devices, p.new_device, p.state].join("|");
     if (person.drawn === signature) return;
     person.drawn = signature;
     var b = person.button;
@@ -347,6 +347,9 @@
     // One name on two phones at once, or taken by a new phone this session: the animator should know.
     if (p.devices > 1) b.appendChild(el("span", "person-flag", "· " + p.devices + " téléphones"));
     else if (p.new_device) b.appendChild(el("span", "person-flag", "· nouveau téléphone"));
+    var shown = STATES[p.state] ? p.state : "absent"; // not `state`: that is the session's, above
+    b.appendChild(hiddenText(", "));
+    b.appendChild(el("span", "person-state state-" + shown, STATES[shown].toLowerCase()));
     var answer = el("span", "person-answer");
     if (letters.length) {
       answer.appendChild(el("span", "", "✓ " + letters.join(", "))).setAttribute("aria-hidden", "true");
@@ -373,11 +376,49 @@
     person.entry.textContent = "";
   }
 
+  // Attendance in two taps: the name (opens this entry), then the state, saved at once.
+  var STATES = { present: "Présent·e", excused: "Excusé·e", absent: "Absent·e" };
+  function buildAttendance(person, box) {
+    var group = el("div", "entry-states");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Présence de " + person.data.nickname);
+    var said = el("p", "state-result");
+    said.setAttribute("role", "status");
+    var buttons = Object.keys(STATES).map(function (state) {
+      var b = el("button", "entry-state state-" + state, STATES[state]);
+      b.type = "button";
+      b.dataset.state = state;
+      b.setAttribute("aria-pressed", person.data.state === state ? "true" : "false");
+      b.addEventListener("click", function () {
+        buttons.forEach(function (other) { other.disabled = true; });
+        said.className = "state-result";
+        said.textContent = "Envoi…";
+        request("attendance_for", { participant: person.data.id, state: state }, function (ack, error) {
+          buttons.forEach(function (other) { other.disabled = false; });
+          if (error) { said.className = "state-result is-error"; said.textContent = error; return; }
+          person.data.state = ack.state;
+          buttons.forEach(function (other) {
+            other.setAttribute("aria-pressed", other.dataset.state === ack.state ? "true" : "false");
+          });
+          said.className = "state-result is-ok";
+          said.textContent = person.data.nickname + " : " + STATES[ack.state].toLowerCase() + ".";
+          drawPerson(person);
+        }, true);
+      });
+      group.appendChild(b);
+      return b;
+    });
+    box.appendChild(el("p", "entry-title", "Présence de " + person.data.nickname + " :"));
+    box.appendChild(group);
+    box.appendChild(said);
+  }
+
   function buildEntry(person) {
     var box = person.entry;
     var q = openQuestion();
     box.textContent = "";
     box.dataset.question = q ? q.number + ":" + q.state : "";
+    buildAttendance(person, box);
     if (!q) {
       box.appendChild(el("p", "entry-note", "Aucune question n'est ouverte. Ouvrez la question, puis saisissez la réponse."));
       return;

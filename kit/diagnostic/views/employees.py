@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from kit.courses.pathway import actions_needed, pathway
 from kit.diagnostic.comparison import compare
 from kit.diagnostic.figures import counts, level_distribution, waiting_for_course
 from kit.diagnostic.guide import current_guide
@@ -20,6 +21,7 @@ from kit.extensions import db
 from kit.forms import Form, SelectChoice
 from kit.models import Employee, Siae
 from kit.people.access import counselor_siae_ids, own_employee_or_404, require_counselor_space, visible_employees
+from kit.reports.rules import STATE_LABELS
 
 bp = Blueprint("diagnostic", __name__, url_prefix="/diagnostic")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -85,7 +87,7 @@ def index() -> str:
     return render_template("diagnostic/index.html", month=counts(ids, today.year, today.month), levels=levels,
                            top=max([n for _lv, n in levels] + [1]), waiting=waiting_for_course(ids),
                            employees=employees, latest=latest_completed([e.id for e in employees]), guide=guide,
-                           today=today)
+                           today=today, actions=actions_needed(employees))
 
 
 @bp.route("/salaries/nouveau", methods=["GET", "POST"])
@@ -130,7 +132,8 @@ def employee(employee_id: int) -> str:
     done = completed(person)
     return render_template("diagnostic/employee.html", employee=person, guide=guide, done=done,
                            current=in_progress(person), comparison=compare(guide, done[0], done[-1])
-                           if len(done) > 1 else None, erase_form=EraseForm())
+                           if len(done) > 1 else None, erase_form=EraseForm(), path=pathway(person),
+                           labels=STATE_LABELS)
 
 
 @bp.post("/salaries/<int:employee_id>/effacer")

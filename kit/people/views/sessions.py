@@ -24,7 +24,15 @@ from kit.live.fanout import broadcast
 from kit.live.wifi import check_wifi, wifi_qr_svg
 from kit.models import SessionStatus, TrainingSession
 from kit.people.access import own_group_or_404, own_session_or_404, owned_groups, require_animator_space
-from kit.reports.rules import duration_minutes, real_minutes, session_minutes
+from kit.reports.rules import (
+    ATTENDANCE_STATES,
+    EXCUSED,
+    PRESENT,
+    STATE_LABELS,
+    duration_minutes,
+    real_minutes,
+    session_minutes,
+)
 
 bp = Blueprint("sessions", __name__, url_prefix="/animateur")
 bp.before_request(login_required(require_animator_space))
@@ -72,20 +80,32 @@ def session(session_id: int) -> str:
 
 
 def _session_page(live: TrainingSession, chosen: set[int] | None = None, minutes: str | None = None,
-                  status: int = 200) -> tuple[str, int]:
+                  status: int = 200, excused: set[int] | None = None) -> tuple[str, int]:
     real = real_minutes(live.started_at, live.ended_at)
     shown = duration_minutes(live)
     return render_template("animator/session.html", session=live, deck=deck_for(live.revision),
-                           join_url=join_url(live), attendance=attendance_lines(live, chosen),
+                           join_url=join_url(live), attendance=attendance_lines(live, chosen, excused),
                            attendance_form=AttendanceForm(), to_confirm=to_confirm(live), real_minutes=real,
                            minutes=minutes if minutes is not None else ("" if shown is None else str(shown)),
-                           counted=session_minutes(live), claims=claims_by_participant(live.id),
+                           counted=session_minutes(live), states=STATE_LABELS, claims=claims_by_participant(live.id),
                            devices=devices_connected(live.id),
                            unreachable=unreachable_warning() if live.status != SessionStatus.ENDED else None), status
 
 
 class AttendanceForm(Form):
     """The attendance of a session: one `present` checkbox per participant (read from the request)."""
+
+
+def _chosen_states(live: TrainingSession) -> tuple[set[int], set[int]]:
+    """Who the form says present and excused: one `etat-<id>` per person, or the `present` checkboxes."""
+    members = {p.id for p in live.group.participants}
+    states = {key[5:]: value for key, value in request.form.items() if key.startswith("etat-")}
+    chosen = states or {value: PRESENT for value in request.form.getlist("present")}
+    if not all(key.isdigit() and int(key) in members for key in chosen):
+        abort(400, "Cette personne n'est pas dans le groupe de cette séance.")
+    if not all(value in ATTENDANCE_STATES for value in chosen.values()):
+        abort(400, "Choisissez présent, excusé ou absent pour chaque personne.")
+    return ({int(k) for k, v in chosen.items() if v == PRESENT}, {int(k) for k, v in chosen.items() if v == EXCUSED})
 
 
 @bp.post("/seances/<int:session_id>/presences")
@@ -96,22 +116,18 @@ def correct_attendance(session_id: int) -> str | tuple[str, int] | Response:
         abort(400, "Démarrez la séance avant de noter les présences.")
     if not AttendanceForm().validate_on_submit():
         abort(400, "Le formulaire n'est pas valide. Rechargez la page.")
-    chosen = request.form.getlist("present")
-    members = {p.id for p in live.group.participants}
-    if not all(value.isdigit() and int(value) in members for value in chosen):
-        abort(400, "Cette personne n'est pas dans le groupe de cette séance.")
-    present = {int(value) for value in chosen}
+    present, excused = _chosen_states(live)
     if live.status != SessionStatus.ENDED:
-        changed = save_attendance(live, present, current_user.id)
+        changed = save_attendance(live, present, current_user.id, excused)
         db.session.commit()
         flash(f"Présences enregistrées ({changed} changement{'s' if changed > 1 else ''}).", "success")
         return redirect(url_for("sessions.session", session_id=live.id) + "#presences")
     typed = request.form.get("minutes", "").strip()
     if not typed.isdigit() or not 0 <= int(typed) <= MAX_MINUTES:
         flash(f"Indiquez la durée de la séance en minutes, de 0 à {MAX_MINUTES}.", "error")
-        return _session_page(live, present, typed[:10], 400)
+        return _session_page(live, present, typed[:10], 400, excused)
     first = live.attendance_confirmed_at is None
-    confirm(live, present, int(typed), real_minutes(live.started_at, live.ended_at), current_user.id)
+    confirm(live, present, int(typed), real_minutes(live.started_at, live.ended_at), current_user.id, excused)
     db.session.commit()
     flash("Présences confirmées : elles comptent maintenant dans les chiffres et les badges." if first
           else "Présences et durée enregistrées.", "success")

@@ -25,7 +25,9 @@ from kit.extensions import db
 from kit.forms import ActionForm, Form, RevokeForm, SelectChoice
 from kit.models import AnimatorRecord, BadgeAssertion, RecordKind, Role, TrainingSession, User
 from kit.people.access import followed_animator_or_404, followed_animators, require_role, visible_siaes
-from kit.reports.figures import RUN, animator_history, module_info
+from kit.reports.course_charts import COURSE_COLUMNS, course_row, region_chart
+from kit.reports.enrolment_figures import region_course_figures
+from kit.reports.figures import RUN, animator_history, module_info, month_bounds
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordination")
 TOO_LONG = "300 caractères au plus."
@@ -78,8 +80,12 @@ def index() -> str:
         rows.append((animator, history, sum(1 for r in results if r.met), len(results),
                      active_assertion(spec.slug, animator_id=animator.id)))
     today = date.today()
+    siaes = visible_siaes(current_user)
+    courses = region_course_figures(siaes, *month_bounds(today.year, today.month))
     return render_template("coordinator/index.html", rows=rows, spec=spec, month_first=today.replace(day=1),
-                           diagnostics=region_counts(visible_siaes(current_user), today.year, today.month))
+                           diagnostics=region_counts(siaes, today.year, today.month), courses=courses,
+                           course_row=course_row, course_columns=COURSE_COLUMNS,
+                           courses_chart=region_chart(courses, today.strftime("%m/%Y")))
 
 
 def _animator_page(animator: User, training_form: TrainingForm | None = None,

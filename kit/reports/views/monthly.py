@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from kit.models import Role
 from kit.people.access import require_role, visible_siae_or_404, visible_siaes
+from kit.reports.course_charts import COURSE_COLUMNS, course_row, people_chart, seats_chart
 from kit.reports.figures import MonthlyFigures, monthly_figures
 
 bp = Blueprint("reports", __name__, url_prefix="/coordination/rapport")
@@ -33,6 +34,7 @@ COLUMNS = (
     ("participants_14h", "Participants qui ont terminé les 14 h (4 demi-journées)"),
     ("salaries_diagnostiques", "Salariés diagnostiqués (diagnostic d'autonomie numérique terminé dans le mois)"),
     ("salaries_orientes", "Salariés orientés vers la formation de 14 h (parmi les diagnostiqués du mois)"),
+    *COURSE_COLUMNS,
 )
 
 
@@ -69,7 +71,9 @@ def row(figures: MonthlyFigures) -> dict[str, str | int]:
             "participants_inscrits": figures.participants_enrolled,
             "participants_formes": figures.participants_trained,
             "participants_14h": figures.participants_completed,
-            "salaries_diagnostiques": figures.employees_diagnosed, "salaries_orientes": figures.employees_oriented}
+            "salaries_diagnostiques": figures.employees_diagnosed, "salaries_orientes": figures.employees_oriented,
+            **course_row(figures.courses)}
+
 
 
 @bp.get("/")
@@ -83,9 +87,10 @@ def monthly() -> str:
         figures = monthly_figures(visible_siae_or_404(int(chosen)), year, month)
     elif len(siaes) == 1:
         figures = monthly_figures(siaes[0], year, month)
+    label = month_label(figures.month) if figures else ""
+    charts = [people_chart(figures.courses, label), seats_chart(figures.courses, label)] if figures else []
     return render_template("reports/monthly.html", siaes=siaes, figures=figures, month=f"{year:04d}-{month:02d}",
-                           columns=COLUMNS, row=row(figures) if figures else None,
-                           label=month_label(figures.month) if figures else "")
+                           columns=COLUMNS, row=row(figures) if figures else None, label=label, charts=charts)
 
 
 @bp.get("/csv")

@@ -34,6 +34,7 @@ ANIMATOR_EVENTS: dict[str, Callable[[Live], dict[str, Any]]] = {
     "question": lambda live: {"action": "close", "quiz": live.quiz_number()},
     "answer_for": lambda live: {"participant": participant_id(live, "Bruno"), "quiz": live.quiz_number(),
                                 "choices": [0]},
+    "attendance_for": lambda live: {"participant": participant_id(live, "Bruno"), "state": "excused"},
     "black": lambda live: {"on": True},
     "sync": lambda live: {},
     "approve_device": lambda live: {"claim": pending_claim(live), "accept": True},

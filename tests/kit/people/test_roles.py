@@ -49,6 +49,7 @@ from tests.histories import (
     run_course,
     run_session,
 )
+from tests.kit.courses.attend_support import sheet_offer
 from tests.kit.courses.mail_world import convocation_ids
 from tests.kit.courses.support import draft as course_draft
 from tests.kit.courses.support import offer_form
@@ -91,6 +92,7 @@ def build_world(app: Flask, tmp_path: Path) -> dict[str, Any]:
         diagnostics = build_diagnostics(siae_a, siae_b)
         diagnostics |= convocation_ids(siae_a, owner)  # SIAE A gives a course; its counselor enrolled Sami
         diagnostics |= build_courses(siae_a, owner, diagnostics["employee"])
+        diagnostics |= sheet_offer(group, sessions[0])  # the sign-in sheet from the offer (issue 15)
         return diagnostics | {"group": group.id, "session": sessions[0].id, "live": live.id, "planned": planned.id,
                 "participant": people[0].id, "participant2": people[1].id, "participant3": people[2].id,
                 "animator": owner.id, "other": other.id, "record": training.id, "siae": siae_a.id,
@@ -209,6 +211,9 @@ CASES = [
     Case("sessions.script", "GET", "/animateur/seances/{session}/trame", animator_space(200)),
     Case("sessions.correct_attendance", "POST", "/animateur/seances/{session}/presences", animator_space(302),
          {"present": ["{participant}"], "minutes": "200"}),
+    # The sign-in sheets (feuilles d'émargement): the session's animator and admins.
+    Case("signin.sheet", "GET", "/animateur/seances/{session}/emargement", animator_space(200)),
+    Case("signin.offer_sheet", "GET", "/animateur/offres/{offer}/demi-journees/1/emargement", animator_space(200)),
     # Progress, and the participants' badges.
     Case("progress.index", "GET", "/progression/", animator_space(200, others=200)),
     Case("progress.group", "GET", "/progression/groupes/{group}", animator_space(200)),
@@ -304,8 +309,8 @@ CASES = [
 PUBLIC_ENDPOINTS = {"badges.issuer_profile", "badges.badge_class", "badges.criteria", "badges.class_png",
                     "badges.class_svg", "badges.assertion_json", "badges.baked_png", "badges.baked_svg",
                     "badges.credential_json", "badges.credential_png", "badges.key", "badges.verify"}
-GUARDED = ("animator.", "sessions.", "progress.", "coordinator.", "reports.", "admin.", "badges.", "diagnostic.",
-           "interview.", "convocation.", "outbox.", "evaluation.", "courses.", "enrolments.")
+GUARDED = ("animator.", "sessions.", "signin.", "progress.", "coordinator.", "reports.", "admin.", "badges.",
+           "diagnostic.", "interview.", "convocation.", "outbox.", "evaluation.", "courses.", "enrolments.")
 
 
 def fill(value: Any, ids: dict[str, Any]) -> Any:

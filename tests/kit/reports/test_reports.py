@@ -81,7 +81,14 @@ def test_a_coordinator_downloads_the_csv(app: Flask, client: FlaskClient, month:
     assert rows == [{"structure": "Régie A", "type": "ACI", "region": "Hauts-de-France", "mois": "2026-11",
                      "seances": "3", "demi_journees_suivies": "7", "heures_suivies": "24,5",
                      "participants_inscrits": "4", "participants_formes": "4", "participants_14h": "1",
-                     "salaries_diagnostiques": "0", "salaries_orientes": "0"}]
+                     "salaries_diagnostiques": "0", "salaries_orientes": "0",
+                     # The course between SIAE (issue 15), appended: no offer here, only its animator's hours.
+                     "formation_inscrits": "0", "formation_venus": "0", "formation_terminee": "0",
+                     "heures_animees": "10,5", "places_attendues": "0", "absences": "0", "taux_absence": "—",
+                     "excuses": "0", "delai_orientation_jours": "—"}]
+    assert list(rows[0])[:12] == ["structure", "type", "region", "mois", "seances", "demi_journees_suivies",
+                                  "heures_suivies", "participants_inscrits", "participants_formes",
+                                  "participants_14h", "salaries_diagnostiques", "salaries_orientes"]
 
 
 def test_the_figures_show_on_screen(client: FlaskClient, month: dict[str, int]) -> None:

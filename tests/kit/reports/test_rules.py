@@ -80,7 +80,8 @@ def test_a_few_seconds_attendance_is_not_pre_ticked_and_does_not_count(app: Flas
     session_id = started_with_phones(app, client, ("Awa", "Bruno"))
     client.post(f"/animateur/seances/{session_id}/terminer")
     page = client.get(f"/animateur/seances/{session_id}").get_data(as_text=True)
-    assert " checked" not in page  # both phones stayed a few seconds
+    assert 'value="present" checked' not in page  # both phones stayed a few seconds
+    assert page.count('value="absent" checked') == 2
     # The animator keeps the pre-filled list and gives the half-day's length.
     assert client.post(f"/animateur/seances/{session_id}/presences", data={"minutes": "210"}).status_code == 302
     people = ids_of(app)
@@ -100,8 +101,8 @@ def test_the_confirmed_attendance_counts(app: Flask, client: FlaskClient) -> Non
         db.session.commit()
     client.post(f"/animateur/seances/{session_id}/terminer")
     page = client.get(f"/animateur/seances/{session_id}").get_data(as_text=True)
-    assert re.search(rf'value="{people["Awa"]}" checked>', page)
-    assert not re.search(rf'value="{people["Bruno"]}" checked>', page)
+    assert f'name="etat-{people["Awa"]}" value="present" checked' in page
+    assert f'name="etat-{people["Bruno"]}" value="absent" checked' in page
     assert "(téléphone, 40 min)" in page and 'value="210"' in page
     with app.app_context():  # not confirmed yet: nothing counts
         assert counted_sessions() == [] and participant_history(people["Awa"]).modules_attended == frozenset()
@@ -128,7 +129,7 @@ def test_the_animator_corrects_the_duration_within_the_limits(app: Flask, client
         assert response.status_code == 400
         page = response.get_data(as_text=True)
         assert "Indiquez la durée de la séance en minutes" in html.unescape(page)
-        assert re.search(rf'value="{awa}" checked>', page)  # the ticks are kept
+        assert f'name="etat-{awa}" value="present" checked' in page  # the ticks are kept
     with app.app_context():
         assert db.session.get(TrainingSession, session_id).attendance_confirmed_at is None
     assert client.post(url, data={"present": [awa], "minutes": "400"}).status_code == 302
