@@ -11,7 +11,7 @@ from kit.courses.times import today_local
 from kit.courses.visibility import candidates, roster
 from kit.forms import SelectChoice
 from kit.models import CourseOffer
-from kit.people.access import may_enrol_in, may_manage_offer
+from kit.people.course_access import may_enrol_in, may_manage_offer
 
 
 def render_offer(shown: CourseOffer, enrol_form: EnrolForm | None = None, status: int = 200) -> tuple[str, int]:

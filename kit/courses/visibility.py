@@ -17,7 +17,8 @@ from kit.courses.times import to_utc
 from kit.diagnostic.figures import waiting_for_course
 from kit.extensions import db
 from kit.models import CourseHalfDay, CourseOffer, Employee, Enrolment, EnrolmentStatus, Role, Siae, User
-from kit.people.access import is_admin, may_manage_offer, may_see_employee, offers_region
+from kit.people.access import is_admin, may_see_employee
+from kit.people.course_access import may_manage_offer, offers_region
 
 
 @dataclass(frozen=True)

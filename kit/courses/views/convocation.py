@@ -8,7 +8,7 @@ from flask_login import login_required
 from kit.courses.calendar import french_day
 from kit.courses.convocation import convocation, enrolled, offer_ics
 from kit.models import CourseOffer
-from kit.people.access import convocation_or_404, offer_convocations_or_404
+from kit.people.course_access import convocation_or_404, offer_convocations_or_404
 
 bp = Blueprint("convocation", __name__, url_prefix="/formations")
 

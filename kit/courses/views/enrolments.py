@@ -10,7 +10,7 @@ from kit.courses.booking import BookingError, cancel, cancel_offer, enrol
 from kit.courses.forms import CancelForm, CancelOfferForm, EnrolForm
 from kit.courses.pages import render_offer
 from kit.models import EnrolmentStatus
-from kit.people.access import may_enrol_in, may_manage_offer, own_enrolment_or_404, visible_offer_or_404
+from kit.people.course_access import may_enrol_in, may_manage_offer, own_enrolment_or_404, visible_offer_or_404
 
 bp = Blueprint("enrolments", __name__, url_prefix="/formations")
 bp.before_request(login_required(lambda: None))

@@ -16,7 +16,7 @@ from kit.courses.times import local, today_local
 from kit.courses.visibility import departements, list_offers, offer_animators
 from kit.forms import SelectChoice
 from kit.models import User
-from kit.people.access import may_publish_offers, visible_offer_or_404
+from kit.people.course_access import may_publish_offers, visible_offer_or_404
 
 bp = Blueprint("courses", __name__, url_prefix="/formations")
 bp.before_request(login_required(lambda: None))
