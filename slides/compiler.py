@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from .errors import DeckError, SourceError
+from .evidence import check_items, parse_skills
 from .frontmatter import parse_meta, split_front_matter
 from .model import Deck, Image, Slide
 from .quiz import IMAGE, parse_quiz
@@ -24,9 +25,11 @@ ImageUrl = Callable[[str], str | None]
 class _Compiler:
     """One compilation: collects errors instead of stopping at the first one."""
 
-    def __init__(self, source: str, image_url: ImageUrl | None) -> None:
+    def __init__(self, source: str, image_url: ImageUrl | None, skills: Collection[str] | None) -> None:
         self.source = source
         self.image_url = image_url
+        self.skills = tuple(skills) if skills is not None else None
+        self.check_lines: dict[int, int] = {}  # the line of each question's `Positionnement :`
         self.errors: list[SourceError] = []
         self.images: set[str] = set()
 
@@ -78,6 +81,7 @@ class _Compiler:
         if len(sheets) != 1:
             self.fail(sheets[1].line if len(sheets) > 1 else meta_line,
                       "un module a exactement une fiche résumée « ::: fiche »")
+        check_items(slides, meta.number, self.check_lines, self.fail)
         planned = sum(s.minutes for s in slides)
         expected = meta.minutes - meta.slack_minutes
         if meta.minutes and slides and planned != expected and len(slides) == len(sections) - len(sheets):
@@ -119,7 +123,9 @@ class _Compiler:
         quiz = None
         if questions:
             q = questions[0]
-            quiz = parse_quiz(q.name, q.variant, q.line, q.body, quiz_number, self.resolve, self.source, self.errors)
+            quiz = parse_quiz(q.name, q.variant, q.line, q.body, quiz_number, self.resolve, self.source, self.errors,
+                              self.check_lines)
+        skills = self.declared_skills(section, activity is not None)
         notes = section.block("notes")
         html = self.markdown(section.content)
         activity_html = self.markdown(activity.body) if activity else ""
@@ -129,7 +135,17 @@ class _Compiler:
         kind = "quiz" if quiz else "activite" if activity else "contenu"
         return Slide(number=number, line=section.line, title=self.title(section, quiz, number), kind=kind,
                      style=style, minutes=minutes, html=html, notes_html=notes_html,
-                     activity_html=activity_html, quiz=quiz)
+                     activity_html=activity_html, quiz=quiz, skills=skills)
+
+    def declared_skills(self, section: Section, is_activity: bool) -> tuple[str, ...]:
+        """The `compétences:` of an activity slide; an error on any other slide."""
+        if "competences" not in section.attributes:
+            return ()
+        value, line = section.attributes["competences"]
+        if not is_activity:
+            self.fail(line, "« compétences: » va seulement sur une diapo qui a un bloc « ::: activité »")
+            return ()
+        return parse_skills(value, line, self.skills, self.fail)
 
     def minutes(self, section: Section) -> int:
         if "duree" not in section.attributes:
@@ -155,10 +171,13 @@ class _Compiler:
         return re.sub(r"[*_`]", "", question) if question else f"Diapo {number}"
 
 
-def compile_deck(text: str, source: str = "<module>", *, image_url: ImageUrl | None = None) -> Deck:
+def compile_deck(text: str, source: str = "<module>", *, image_url: ImageUrl | None = None,
+                 skills: Collection[str] | None = None) -> Deck:
     """Compile one module's markdown.
 
     `image_url` maps an image file name to the URL it is served at, or None when
-    the image does not exist. Raises DeckError listing every `file:line: message`.
+    the image does not exist. `skills` are the skill ids an activity may declare in
+    `compétences:` (kit passes the diagnostic guide's task ids); None checks only
+    their shape. Raises DeckError listing every `file:line: message`.
     """
-    return _Compiler(source, image_url).compile(text)
+    return _Compiler(source, image_url, skills).compile(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from .compiler import compile_deck
@@ -17,8 +17,12 @@ def image_resolver(directory: Path, url_prefix: str = "images/") -> Callable[[st
     return resolve
 
 
-def compile_file(path: Path, source: str | None = None, url_prefix: str = "images/") -> Deck:
-    """Compile a module file; its images are looked up in the `images/` folder beside it."""
+def compile_file(path: Path, source: str | None = None, url_prefix: str = "images/", *,
+                 skills: Collection[str] | None = None) -> Deck:
+    """Compile a module file; its images are looked up in the `images/` folder beside it.
+
+    `skills` are the skill ids its activities may declare (see compile_deck).
+    """
     label = source or str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -26,4 +30,5 @@ def compile_file(path: Path, source: str | None = None, url_prefix: str = "image
         raise DeckError([SourceError(label, 1, f"le fichier n'est pas en UTF-8 ({exc.reason})")]) from exc
     except OSError as exc:
         raise DeckError([SourceError(label, 1, f"fichier illisible ({exc.strerror})")]) from exc
-    return compile_deck(text, label, image_url=image_resolver(path.parent / "images", url_prefix))
+    return compile_deck(text, label, image_url=image_resolver(path.parent / "images", url_prefix),
+                        skills=skills)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from .errors import SourceError
+from .evidence import parse_check
 from .model import LETTERS, Choice, Image, Quiz
 from .render import render_block, render_inline
 from .text import Line, fold
@@ -24,9 +25,12 @@ ImageResolver = Callable[[str, str, int], Image | None]
 
 def parse_quiz(
     name: str, variant: str, opening_line: int, body: list[Line], number: int,
-    resolve: ImageResolver, source: str, errors: list[SourceError],
+    resolve: ImageResolver, source: str, errors: list[SourceError], check_lines: dict[int, int] | None = None,
 ) -> Quiz | None:
-    """Build a Quiz from the block's lines, or record why it cannot be built."""
+    """Build a Quiz from the block's lines, or record why it cannot be built.
+
+    `check_lines` receives the line of its `Positionnement :`, by question number, if it has one.
+    """
     before = len(errors)
 
     def fail(line: int, message: str) -> None:
@@ -42,6 +46,8 @@ def parse_quiz(
     answers: list[tuple[bool, str, Image | None, int]] = []
     explanation: list[str] = []
     timer: int | None = None
+    check: tuple[str, str] | None = None
+    check_line = 0
     in_explanation = False
     for line in body:
         text = line.text.strip()
@@ -66,13 +72,23 @@ def parse_quiz(
                 timer = int(match.group(1))
             else:
                 fail(line.number, "« Minuteur : » doit être un nombre de secondes entre 5 et 600")
+        elif key == "positionnement":
+            in_explanation = False
+            if check_line:
+                fail(line.number, f"« Positionnement : » est déjà écrit ligne {check_line}")
+            elif kind == "sondage":
+                fail(line.number, "un sondage ne sert pas au positionnement : il n'a pas de bonne réponse "
+                                  "(écrivez « ::: quiz »)")
+            else:
+                check = parse_check(value, line.number, fail)
+            check_line = check_line or line.number
         elif image_match := IMAGE.fullmatch(text):
             image = _image(image_match, line, resolve)
         elif in_explanation:
             explanation.append(text)
         else:
             fail(line.number, f"ligne non reconnue dans la question : « {text[:40]} » (attendu : Question :, "
-                              "une réponse « - [ ] … », une image, Explication : ou Minuteur :)")
+                              "une réponse « - [ ] … », une image, Explication :, Minuteur : ou Positionnement :)")
     if not question:
         fail(opening_line, "la question n'a pas de ligne « Question : … »")
     _check_answers(kind, answers, opening_line, fail)
@@ -80,11 +96,14 @@ def parse_quiz(
         fail(opening_line, "un quiz doit avoir une « Explication : … »")
     if len(errors) > before:
         return None
+    if check and check_lines is not None:
+        check_lines[number] = check_line
     choices = tuple(Choice(LETTERS[i], render_inline(text), text, img) for i, (_, text, img, _) in enumerate(answers))
     return Quiz(
         number=number, kind=kind, question=question, question_html=render_inline(question), choices=choices,
         correct=tuple(i for i, (ok, *_rest) in enumerate(answers) if ok),
         explanation_html=render_block("\n".join(explanation).strip()), image=image, timer_seconds=timer,
+        check=check[0] if check else None, check_item=check[1] if check else None,
     )
 
 

@@ -20,7 +20,7 @@ FENCE = re.compile(r"^(```|~~~)")
 ATTRIBUTE = re.compile(r"^([\w-]+)\s*:\s*(.*?)\s*$")
 
 STRUCTURAL = ("notes", "quiz", "sondage", "activite", "fiche")
-SLIDE_ATTRIBUTES = ("duree", "style")
+SLIDE_ATTRIBUTES = ("duree", "style", "competences")
 KNOWN = "attendu : notes, quiz, sondage, activité, fiche, iphone, android, astuce, attention"
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from kit.content.files import SHIPPED_IMAGES_URL, UPLOADED_IMAGES_URL, image_path
+from kit.evidence.skills import skills
 from kit.extensions import db
 from kit.models import ModuleImage, ModuleRevision
 from slides import Deck, DeckError, SourceError, compile_deck
@@ -61,7 +62,12 @@ def compile_text(slug: str, text: str, extra_images: Collection[str] = ()) -> De
     bad = next((i for i, line in enumerate(text.split("\n"), 1) if "\x00" in line), None)
     if bad is not None:
         raise DeckError([SourceError(source, bad, "caractère nul : ce texte n'est pas un fichier markdown")])
-    return compile_deck(text, source, image_url=image_resolver(extra_images))
+    return compile_deck(text, source, image_url=image_resolver(extra_images), skills=skill_ids())
+
+
+def skill_ids() -> tuple[str, ...]:
+    """The skills an activity may declare in `compétences:`: the diagnostic guide's task ids, in its order."""
+    return tuple(skills())
 
 
 _DECKS_KEPT = 64
@@ -79,7 +85,8 @@ def deck_for(revision: ModuleRevision) -> Deck:
     _revision_hashes()[revision.id] = revision.source_hash
     deck = _decks.get(revision.source_hash)
     if deck is None:
-        deck = compile_deck(revision.source, f"modules/{revision.slug}.md", image_url=image_resolver())
+        deck = compile_deck(revision.source, f"modules/{revision.slug}.md", image_url=image_resolver(),
+                            skills=skill_ids())
         if len(_decks) >= _DECKS_KEPT:
             _decks.pop(next(iter(_decks)))
         _decks[revision.source_hash] = deck

@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from kit.content.files import modules_dir
+from kit.content.library import skill_ids
 from kit.content.revisions import record_version
 from kit.extensions import db
 from kit.models import ModuleRevision
@@ -17,9 +18,10 @@ from slides import Deck, DeckError, SourceError, compile_file
 def check_files() -> tuple[list[tuple[Path, Deck]], list[SourceError]]:
     """Compile every module file; return the decks and all the errors."""
     decks, errors = [], []
+    known = skill_ids()
     for path in sorted(modules_dir().glob("*.md")):
         try:
-            decks.append((path, compile_file(path, f"modules/{path.name}")))
+            decks.append((path, compile_file(path, f"modules/{path.name}", skills=known)))
         except DeckError as exc:
             errors.extend(exc.errors)
     return decks, errors
