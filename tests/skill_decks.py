@@ -44,21 +44,6 @@ def activity_slides(deck: object) -> list[int]:
     return [s.number for s in deck.slides if s.skills]  # type: ignore[attr-defined]
 
 
-def inject_skills(monkeypatch: object, revision_id: int, skills: tuple[tuple[str, ...], ...] = DEFAULT_SKILLS) -> None:
-    """Until the markdown parser knows `compétences:` (branch e16-check): the revision's cached deck, with skills."""
-    import dataclasses
-
-    from kit.content import library
-
-    revision = db.session.get(ModuleRevision, revision_id)
-    assert revision is not None
-    deck = library.deck_for(revision)
-    activities = [s.number for s in deck.slides if s.kind == "activite"]
-    given = dict(zip(activities, skills, strict=False))
-    slides = tuple(dataclasses.replace(s, skills=given.get(s.number, ())) for s in deck.slides)
-    monkeypatch.setitem(library._decks, revision.source_hash, dataclasses.replace(deck, slides=slides))  # type: ignore[attr-defined]
-
-
 def use_skilled_module(session_id: int, skills: tuple[tuple[str, ...], ...] = DEFAULT_SKILLS) -> int:
     """Pin a session to a new published version of its module whose activities declare skills, and show the
     first of them to the group (in an app context); returns that slide's number."""

@@ -13,30 +13,23 @@ from kit.live import guard
 from kit.models import Participant, SkillObservation, TrainingSession
 from tests.factories import make_group, make_session, make_user
 from tests.kit.live.conftest import Live, events
-from tests.skill_decks import inject_skills
+from tests.skill_decks import use_skilled_module
 
 A, P = "/animateur", "/participant"
 
 
 @pytest.fixture
-def grid(live: Live, monkeypatch: pytest.MonkeyPatch) -> Live:
-    """The live session, its module's first activity declaring « deverrouiller » and « wifi », shown now."""
+def grid(live: Live) -> Live:
+    """The live session on a version of its module whose first activity declares « deverrouiller » and
+    « wifi », shown now."""
     with live.app.app_context():
-        revision_id = db.session.get(TrainingSession, live.session_id).revision_id
-        inject_skills(monkeypatch, revision_id)
-    window = live.animator()
-    assert window.emit("goto", {"slide": activity(live)}, namespace=A, callback=True)["ok"]
-    window.disconnect(A)
+        live.grid_slide = use_skilled_module(live.session_id)  # type: ignore[attr-defined]
     return live
 
 
 def activity(live: Live) -> int:
-    """The first slide that declares skills."""
-    from kit.content.library import deck_by_revision_id
-
-    with live.app.app_context():
-        deck = deck_by_revision_id(db.session.get(TrainingSession, live.session_id).revision_id)
-    return next(s.number for s in deck.slides if s.skills)
+    """The slide that declares skills, shown to the group."""
+    return live.grid_slide  # type: ignore[attr-defined, no-any-return]
 
 
 def pid(live: Live, nickname: str) -> int:

@@ -1,0 +1,174 @@
+"""The presenter's observation grid, in Chromium against a real gevent server (run.py).
+
+The animator drives from their own phone (393×727, touch): on an activity that declares skills, they tick
+« Seul·e », « Avec aide », « Pas encore » for three joined phones. A laptop presenter (1280×720) of the same
+session sees each tap, and taps back; a reload shows what the database holds. The phones never hear of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
+
+from kit.extensions import db
+from kit.models import Participant, SkillObservation, TrainingSession
+from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
+from tests.browser.helpers import PHONE, PROJECTOR, signed_in
+from tests.browser.test_live_animator import axe_violations, describe, join_phone, open_presenter
+from tests.conftest import demo_database, dispose, free_port, make_app
+from tests.databases import Databases
+from tests.servers import AppServer, start_demo_session
+from tests.skill_decks import publish_skilled_module
+
+SKILLS = (("deverrouiller", "wifi"), ("deverrouiller",))
+WIFI = "Se connecter à un réseau Wi-Fi"
+UNLOCK = "Déverrouiller le téléphone et ouvrir une application"
+TABLET: ViewportSize = {"width": 810, "height": 1080}
+TABLET_LANDSCAPE: ViewportSize = {"width": 1080, "height": 810}
+
+
+@pytest.fixture
+def grid_server(tmp_path: Path, databases: Databases) -> Iterator[AppServer]:
+    """The demo server, its session pinned to a version of module 1 whose activities declare skills."""
+    url = demo_database(databases)
+    app = make_app(url)
+    with app.app_context():
+        revision_id = publish_skilled_module(SKILLS)
+        db.session.execute(sa.update(TrainingSession).values(revision_id=revision_id))
+        db.session.commit()
+    dispose(app)
+    server = AppServer(url, free_port(), tmp_path / "server.log").start()
+    yield server
+    server.stop()
+    databases.release(url)
+
+
+def stored(url: str) -> list[tuple[str, str, str]]:
+    """The observations in the server's database: (nickname, skill, level)."""
+    app = make_app(url)
+    try:
+        with app.app_context():
+            return [tuple(r) for r in db.session.execute(  # type: ignore[misc]
+                sa.select(Participant.nickname, SkillObservation.skill, SkillObservation.level)
+                .join(Participant, Participant.id == SkillObservation.participant_id)
+                .where(SkillObservation.session_id.is_not(None))
+                .order_by(Participant.nickname, SkillObservation.skill))]
+    finally:
+        dispose(app)
+
+
+def cell(page: Page, nickname: str, skill: str) -> Locator:
+    """One cell of the grid: the group of three buttons for this person and skill."""
+    return page.get_by_role("group", name=f"{nickname} {skill}", exact=True)
+
+
+def pick(page: Page, nickname: str, skill: str, level: str, touch: bool = False) -> None:
+    """Tap (on the phone) or click (on the laptop) one level of a cell."""
+    button = cell(page, nickname, skill).get_by_role("button", name=level, exact=True)
+    if touch:
+        button.tap()
+    else:
+        button.click()
+
+
+def pressed(page: Page, nickname: str, skill: str) -> Locator:
+    return cell(page, nickname, skill).locator("[aria-pressed=true]")
+
+
+def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_server: AppServer,
+                                                      artifacts: Path) -> None:
+    base = grid_server.url
+    _animator, session_id, code = start_demo_session(base)
+    phones = [join_phone(base, code, name) for name in ("Awa", "Bruno", "Chloé")]
+    heard: list[str] = []
+    for phone in phones:
+        phone.on("*", lambda event, *args: heard.append(event), namespace="/participant")
+    laptop_context = signed_in(browser, base, DEMO_EMAIL, DEMO_PASSWORD, viewport=PROJECTOR)
+    phone_context: BrowserContext = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                                        storage_state=laptop_context.storage_state())
+    try:
+        remote = open_presenter(phone_context, base, session_id)
+        grid = remote.locator("[data-skill-grid]")
+        expect(grid).to_be_hidden()  # the join slide has no skills
+        remote.get_by_label("Aller à").select_option("10")
+        expect(remote.locator("[data-counter]").first).to_have_text("10")
+        expect(grid).to_be_visible()
+        expect(grid.locator(".skill-person")).to_have_count(3)
+        expect(cell(remote, "Awa", WIFI).get_by_role("button")).to_have_text(["Seul·e", "Avec aide", "Pas encore"])
+
+        # Big targets, readable labels, three to a row within the phone's width.
+        for button in cell(remote, "Chloé", UNLOCK).get_by_role("button").all():
+            box = button.bounding_box()
+            assert box is not None and box["height"] >= 44 and box["width"] >= 44, box
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+            assert button.evaluate("b => parseFloat(getComputedStyle(b).fontSize)") >= 16
+        assert remote.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        # One tap per cell.
+        taps = [("Awa", WIFI, "Seul·e"), ("Awa", UNLOCK, "Seul·e"), ("Bruno", WIFI, "Avec aide"),
+                ("Bruno", UNLOCK, "Seul·e"), ("Chloé", WIFI, "Pas encore"), ("Chloé", UNLOCK, "Avec aide")]
+        for nickname, skill, level in taps:
+            cell(remote, nickname, skill).scroll_into_view_if_needed()
+            pick(remote, nickname, skill, level, touch=True)
+            expect(pressed(remote, nickname, skill)).to_have_text(level)
+        expect(remote.locator(".skill-level[aria-pressed=true]")).to_have_count(6)
+        assert stored(grid_server.database_url) == [
+            ("Awa", "deverrouiller", "seul"), ("Awa", "wifi", "seul"), ("Bruno", "deverrouiller", "seul"),
+            ("Bruno", "wifi", "avec_aide"), ("Chloé", "deverrouiller", "avec_aide"), ("Chloé", "wifi", "pas_encore")]
+        grid.scroll_into_view_if_needed()
+        remote.screenshot(path=str(artifacts / "grille-telephone.png"))
+        remote.screenshot(path=str(artifacts / "grille-telephone-page.png"), full_page=True)
+        violations = axe_violations(remote)
+        assert not violations, "axe, présentateur sur téléphone avec la grille :\n" + describe(violations)
+
+        # A laptop presenter of the same session shows the same levels, and its taps reach the phone.
+        laptop = open_presenter(laptop_context, base, session_id)
+        expect(pressed(laptop, "Bruno", WIFI)).to_have_text("Avec aide")
+        expect(laptop.locator(".skill-level[aria-pressed=true]")).to_have_count(6)
+        pick(laptop, "Chloé", WIFI, "Avec aide")  # changed later
+        expect(pressed(remote, "Chloé", WIFI)).to_have_text("Avec aide")
+        pick(remote, "Bruno", WIFI, "Avec aide", touch=True)  # the level shown, tapped again: cleared
+        expect(pressed(remote, "Bruno", WIFI)).to_have_count(0)
+        expect(pressed(laptop, "Bruno", WIFI)).to_have_count(0)
+        laptop.screenshot(path=str(artifacts / "grille-portable.png"))
+        violations = axe_violations(laptop)
+        assert not violations, "axe, présentateur 1280×720 avec la grille :\n" + describe(violations)
+
+        # A tablet, upright then on its side.
+        for name, size in (("grille-tablette.png", TABLET), ("grille-tablette-paysage.png", TABLET_LANDSCAPE)):
+            laptop.set_viewport_size(size)
+            cell(laptop, "Awa", WIFI).scroll_into_view_if_needed()
+            box = cell(laptop, "Awa", WIFI).get_by_role("button", name="Pas encore").bounding_box()
+            assert box is not None and box["height"] >= 44 and box["x"] + box["width"] <= size["width"], box
+            assert laptop.evaluate("document.documentElement.scrollWidth") <= size["width"]
+            laptop.screenshot(path=str(artifacts / name))
+
+        # A reload draws what the database holds.
+        remote.reload()
+        expect(remote.locator("[data-live-status=online]")).to_have_count(1)
+        expect(pressed(remote, "Chloé", WIFI)).to_have_text("Avec aide")
+        expect(pressed(remote, "Awa", UNLOCK)).to_have_text("Seul·e")
+        expect(pressed(remote, "Bruno", WIFI)).to_have_count(0)
+        expect(remote.locator(".skill-level[aria-pressed=true]")).to_have_count(5)
+
+        # The next slide without skills hides the grid; the one after declares one skill only.
+        remote.get_by_role("button", name="Suivante").tap()
+        expect(remote.locator("[data-counter]").first).to_have_text("11")
+        expect(grid).to_be_hidden()
+        remote.get_by_label("Aller à").select_option("14")
+        expect(grid).to_be_visible()
+        expect(grid.get_by_role("group")).to_have_count(3)
+        expect(pressed(remote, "Awa", UNLOCK)).to_have_text("Seul·e")  # the session's level for that skill
+        assert stored(grid_server.database_url) == [
+            ("Awa", "deverrouiller", "seul"), ("Awa", "wifi", "seul"), ("Bruno", "deverrouiller", "seul"),
+            ("Chloé", "deverrouiller", "avec_aide"), ("Chloé", "wifi", "avec_aide")]
+        assert "observation" not in heard and "observations" not in heard, heard
+    finally:
+        for phone in phones:
+            phone.disconnect()
+        phone_context.close()
+        laptop_context.close()
