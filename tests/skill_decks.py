@@ -16,20 +16,23 @@ DEFAULT_SKILLS: tuple[tuple[str, ...], ...] = (("deverrouiller", "wifi"), ("deve
 
 
 def skilled_text(source: str, skills: tuple[tuple[str, ...], ...]) -> str:
-    """Module markdown whose n-th activity slide declares `skills[n]`, at the top of the slide."""
+    """Module markdown whose n-th activity slide declares `skills[n]`, at the top of the slide (in place of
+    what the slide declared, if anything)."""
     starts = [m.start() for m in re.finditer(r"^::: activité$", source, flags=re.M)]
     assert len(starts) >= len(skills), "pas assez d'activités dans le module"
     # From the last one, so that the earlier positions stay right.
     for start, names in reversed(list(zip(starts, skills, strict=False))):
         top = source.rindex("\n---\n", 0, start) + len("\n---\n")
-        while source[top] == "\n":
-            top += 1
-        source = source[:top] + f"compétences: {', '.join(names)}\n" + source[top:]
+        head = re.sub(r"^compétences:.*\n", "", source[top:start], flags=re.M).lstrip("\n")
+        source = source[:top] + f"\ncompétences: {', '.join(names)}\n" + head + source[start:]
     return source
 
 
 def publish_skilled_module(skills: tuple[tuple[str, ...], ...] = DEFAULT_SKILLS, slug: str = SLUG) -> int:
-    """Publish a new version of the module with these skills (in an app context); returns its revision id."""
+    """Publish a new version of the module with these skills (in an app context); returns its revision id.
+
+    Only the first `len(skills)` activities are changed: the others keep what the shipped module declares.
+    """
     source = db.session.scalar(sa.select(ModuleRevision.source).where(ModuleRevision.slug == slug,
                                                                        ModuleRevision.published))
     assert source is not None

@@ -8,12 +8,14 @@ session sees each tap, and taps back; a reload shows what the database holds. Th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
 
+from kit.content.library import deck_by_revision_id
 from kit.extensions import db
 from kit.models import Participant, SkillObservation, TrainingSession
 from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
@@ -22,7 +24,7 @@ from tests.browser.test_live_animator import axe_violations, describe, join_phon
 from tests.conftest import demo_database, dispose, free_port, make_app
 from tests.databases import Databases
 from tests.servers import AppServer, start_demo_session
-from tests.skill_decks import publish_skilled_module
+from tests.skill_decks import activity_slides, publish_skilled_module
 
 SKILLS = (("deverrouiller", "wifi"), ("deverrouiller",))
 WIFI = "Se connecter à un réseau Wi-Fi"
@@ -31,8 +33,18 @@ TABLET: ViewportSize = {"width": 810, "height": 1080}
 TABLET_LANDSCAPE: ViewportSize = {"width": 1080, "height": 810}
 
 
+@dataclass
+class GridServer:
+    """The server, and the slides of its demo session's module: two that declare skills, one that does not."""
+
+    server: AppServer
+    both: int  # declares « deverrouiller » and « wifi »
+    plain: int  # the next slide that declares none
+    one: int  # declares « deverrouiller » only
+
+
 @pytest.fixture
-def grid_server(tmp_path: Path, databases: Databases) -> Iterator[AppServer]:
+def grid_server(tmp_path: Path, databases: Databases) -> Iterator[GridServer]:
     """The demo server, its session pinned to a version of module 1 whose activities declare skills."""
     url = demo_database(databases)
     app = make_app(url)
@@ -40,9 +52,12 @@ def grid_server(tmp_path: Path, databases: Databases) -> Iterator[AppServer]:
         revision_id = publish_skilled_module(SKILLS)
         db.session.execute(sa.update(TrainingSession).values(revision_id=revision_id))
         db.session.commit()
+        deck = deck_by_revision_id(revision_id)
     dispose(app)
+    both, one = activity_slides(deck)[:2]
+    plain = next(s.number for s in deck.slides if s.number > both and not s.skills)
     server = AppServer(url, free_port(), tmp_path / "server.log").start()
-    yield server
+    yield GridServer(server, both, plain, one)
     server.stop()
     databases.release(url)
 
@@ -79,9 +94,9 @@ def pressed(page: Page, nickname: str, skill: str) -> Locator:
     return cell(page, nickname, skill).locator("[aria-pressed=true]")
 
 
-def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_server: AppServer,
+def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_server: GridServer,
                                                       artifacts: Path) -> None:
-    base = grid_server.url
+    base = grid_server.server.url
     _animator, session_id, code = start_demo_session(base)
     phones = [join_phone(base, code, name) for name in ("Awa", "Bruno", "Chloé")]
     heard: list[str] = []
@@ -94,8 +109,8 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
         remote = open_presenter(phone_context, base, session_id)
         grid = remote.locator("[data-skill-grid]")
         expect(grid).to_be_hidden()  # the join slide has no skills
-        remote.get_by_label("Aller à").select_option("10")
-        expect(remote.locator("[data-counter]").first).to_have_text("10")
+        remote.get_by_label("Aller à").select_option(str(grid_server.both))
+        expect(remote.locator("[data-counter]").first).to_have_text(str(grid_server.both))
         expect(grid).to_be_visible()
         expect(grid.locator(".skill-person")).to_have_count(3)
         expect(cell(remote, "Awa", WIFI).get_by_role("button")).to_have_text(["Seul·e", "Avec aide", "Pas encore"])
@@ -116,7 +131,7 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
             pick(remote, nickname, skill, level, touch=True)
             expect(pressed(remote, nickname, skill)).to_have_text(level)
         expect(remote.locator(".skill-level[aria-pressed=true]")).to_have_count(6)
-        assert stored(grid_server.database_url) == [
+        assert stored(grid_server.server.database_url) == [
             ("Awa", "deverrouiller", "seul"), ("Awa", "wifi", "seul"), ("Bruno", "deverrouiller", "seul"),
             ("Bruno", "wifi", "avec_aide"), ("Chloé", "deverrouiller", "avec_aide"), ("Chloé", "wifi", "pas_encore")]
         grid.scroll_into_view_if_needed()
@@ -155,15 +170,15 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
         expect(pressed(remote, "Bruno", WIFI)).to_have_count(0)
         expect(remote.locator(".skill-level[aria-pressed=true]")).to_have_count(5)
 
-        # The next slide without skills hides the grid; the one after declares one skill only.
-        remote.get_by_role("button", name="Suivante").tap()
-        expect(remote.locator("[data-counter]").first).to_have_text("11")
+        # A slide without skills hides the grid; another activity declares one skill only.
+        remote.get_by_label("Aller à").select_option(str(grid_server.plain))
+        expect(remote.locator("[data-counter]").first).to_have_text(str(grid_server.plain))
         expect(grid).to_be_hidden()
-        remote.get_by_label("Aller à").select_option("14")
+        remote.get_by_label("Aller à").select_option(str(grid_server.one))
         expect(grid).to_be_visible()
         expect(grid.get_by_role("group")).to_have_count(3)
         expect(pressed(remote, "Awa", UNLOCK)).to_have_text("Seul·e")  # the session's level for that skill
-        assert stored(grid_server.database_url) == [
+        assert stored(grid_server.server.database_url) == [
             ("Awa", "deverrouiller", "seul"), ("Awa", "wifi", "seul"), ("Bruno", "deverrouiller", "seul"),
             ("Chloé", "deverrouiller", "avec_aide"), ("Chloé", "wifi", "avec_aide")]
         assert "observation" not in heard and "observations" not in heard, heard
