@@ -115,8 +115,15 @@ def close_question(session: TrainingSession, deck: Deck, number: int) -> None:
 
 
 def reveal_question(session: TrainingSession, deck: Deck, number: int) -> None:
-    """Show the results, the right answer and the explanation (closing the question first)."""
+    """Show the results, the right answer and the explanation (closing the question first).
+
+    A question of the check « avant » is never revealed: the participants see its answer only at the end
+    of the course, when the same item is asked again (« après »).
+    """
     question = _opened_question(session, deck, number)
+    if quiz_of(deck, number).check == "avant":
+        raise LiveError("Cette question est le positionnement du début : sa réponse n'est jamais montrée. "
+                        "On la verra ensemble à la fin du parcours.", "positionnement_avant")
     now = utcnow()
     if question.state == QuestionState.OPEN:
         question.closed_at = now

@@ -129,9 +129,13 @@ def _question(session: Any, deck: Deck, question: Any, with_results: bool,
         "opened_at": opened.isoformat() if opened else None,
         "deadline": (opened + timedelta(seconds=quiz.timer_seconds)).isoformat()
         if quiz.timer_seconds and opened else None,
+        # The before/after check: "avant" is never revealed (the phones reassure instead), "apres" is a quiz.
+        "check": quiz.check,
     }
-    # Phones get the results and the key once revealed; the animators' windows at all times.
-    if question.state == QuestionState.REVEALED or with_results:
+    # Phones get the results and the key once revealed, never for the check « avant »; the animators'
+    # windows at all times.
+    revealed = question.state == QuestionState.REVEALED and quiz.check != "avant"
+    if revealed or with_results:
         if answers is None:
             answers = answers_of(session.id, quiz.number)
         payload["tally"] = tally(answers, quiz)

@@ -194,7 +194,8 @@
     if (!q) return;
     if (q.state === "open") {
       var line = el("p", "live-progress is-open");
-      line.appendChild(el("span", "live-hint", "Répondez sur votre téléphone"));
+      line.appendChild(el("span", "live-hint", q.check === "avant" ?
+        "Répondez sur votre téléphone. C'est normal de ne pas savoir." : "Répondez sur votre téléphone"));
       line.appendChild(el("strong", "", progress(q)));
       box.appendChild(line);
     } else if (q.state === "closed") {
@@ -266,10 +267,13 @@
     var title = "Question " + number;
     if (!slideQuiz) title += " : encore ouverte, sur une autre diapo";
     panel.querySelector("[data-quiz-title]").textContent = title;
+    // The check « avant » is never revealed: the server refuses it, the button says so.
+    var before = (notes && notes.dataset.check === "avant") || (!!mine && mine.check === "avant");
     var status = !mine ? "Pas encore ouverte aux téléphones." :
       mine.state === "open" ? "Ouverte : " + progress(mine) + "." :
       mine.state === "closed" ? "Réponses fermées : " + progress(mine) + "." :
       "Réponse montrée : " + progress(mine) + ".";
+    if (before) status += " Positionnement du début : la réponse ne sera pas montrée.";
     var statusBox = panel.querySelector("[data-quiz-status]");
     if (statusBox.textContent !== status) statusBox.textContent = status;
     panel.setAttribute("data-state", mine ? mine.state : "none");
@@ -277,7 +281,7 @@
     open.textContent = mine && mine.state === "closed" ? "Rouvrir" : "Ouvrir";
     open.disabled = !!mine && mine.state !== "closed";
     panel.querySelector("[data-action=quiz-close]").disabled = !mine || mine.state !== "open";
-    panel.querySelector("[data-action=quiz-reveal]").disabled = !!mine && mine.state === "revealed";
+    panel.querySelector("[data-action=quiz-reveal]").disabled = before || (!!mine && mine.state === "revealed");
     drawTally(panel.querySelector("[data-tally]"), mine, number);
   }
 

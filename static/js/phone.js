@@ -23,6 +23,8 @@
     unique: "Touchez votre réponse.", multiple: "Plusieurs réponses possibles. Touchez-les, puis « Envoyer ».",
     "vrai-faux": "Vrai ou faux ? Touchez votre réponse.", sondage: "Sondage : pas de bonne réponse. Touchez votre réponse."
   };
+  // The check « avant » (start of module 1) is never revealed: the phone reassures instead.
+  var BEFORE = "C'est normal de ne pas savoir : on verra ensemble à la fin.";
   var LOST = "Connexion perdue… on réessaie";
   var REFUSED = "Cette séance est terminée, ou ce téléphone ne peut plus la suivre.";
 
@@ -181,9 +183,9 @@
 
   function update() {
     var q = quiz, data = q.quiz, open = q.state === "open", revealed = q.state === "revealed";
-    var poll = data.kind === "sondage", multiple = !!data.multiple;
+    var poll = data.kind === "sondage", multiple = !!data.multiple, before = q.check === "avant";
     var sent = mine[q.number] || null;
-    var correct = revealed && q.key && !poll ? q.key.correct || [] : null;
+    var correct = revealed && q.key && !poll && !before ? q.key.correct || [] : null;
     setText(el.qKicker, "Question " + q.number);
     setText(el.qHint, open ? HINTS[data.kind] || HINTS.unique : "");
     el.qHint.hidden = !open;
@@ -212,7 +214,8 @@
       if (problem) { feedback = escape(problem); kind = "is-error"; }
       else if (sending) feedback = "Envoi…";
       else if (sent && sameSet(picked, sent)) {
-        feedback = "<strong>Réponse envoyée&nbsp;✓</strong> <span>Vous pouvez changer d'avis tant que la question est ouverte.</span>";
+        feedback = "<strong>Réponse envoyée&nbsp;✓</strong> <span>" + (before ? BEFORE :
+          "Vous pouvez changer d'avis tant que la question est ouverte.") + "</span>";
         kind = "is-ok";
       } else if (multiple && picked.length) {
         feedback = sent ? "Touchez « Envoyer » pour changer votre réponse." : "Touchez « Envoyer » pour envoyer votre réponse.";
@@ -222,7 +225,9 @@
     el.feedback.className = "feedback " + kind;
 
     var result = "";
-    if (q.state === "closed") {
+    if (before && !open) {
+      result = '<p class="verdict closed">Merci !</p><p>' + BEFORE + "</p>";
+    } else if (q.state === "closed") {
       result = '<p class="verdict closed">Les réponses sont fermées.</p><p>' +
         (sent ? "Votre réponse : " + letters(sent) + "." : "Vous n'avez pas répondu.") + "</p>";
     } else if (revealed && poll) {
@@ -238,7 +243,7 @@
     if (el.result.innerHTML !== result) el.result.innerHTML = result;
     el.result.hidden = !result;
 
-    var explanation = revealed && q.key && q.key.explanation_html ? q.key.explanation_html : "";
+    var explanation = revealed && !before && q.key && q.key.explanation_html ? q.key.explanation_html : "";
     if (explanation && el.explanation.getAttribute("data-for") !== String(q.number)) {
       el.explanation.innerHTML = '<h2>Explication</h2>' + explanation;
       el.explanation.setAttribute("data-for", String(q.number));

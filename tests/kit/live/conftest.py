@@ -37,9 +37,9 @@ class Live:
                                     flask_test_client=http)
 
     def quiz_number(self, kind: str | None = None) -> int:
-        """The number of the first question of this kind (any real quiz if None)."""
+        """The number of the first question of this kind (any real quiz if None), past the check « avant »."""
         return next(q.number for q in self.deck.quizzes
-                    if (kind is None and not q.is_poll) or q.kind == kind)
+                    if q.check != "avant" and ((kind is None and not q.is_poll) or q.kind == kind))
 
 
 @pytest.fixture
