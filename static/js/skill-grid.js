@@ -18,6 +18,7 @@
     var skillsBySlide = {};
     try { skillsBySlide = JSON.parse(panel.getAttribute("data-skills")) || {}; } catch (e) { skillsBySlide = {}; }
     var list = panel.querySelector("[data-skill-rows]");
+    var single = panel.querySelector("[data-skill-single]"); // the one skill of the slide, said once
     var grid = panel.closest(".presenter-grid");
     var levels = {}; // "participant:skill" -> level
     var pending = {}; // "participant:skill" -> level asked, until the server answers
@@ -57,6 +58,9 @@
     function build(slide, skills, people) {
       list.textContent = "";
       buttons = {};
+      var one = skills.length === 1;
+      single.hidden = !one;
+      single.textContent = one ? "À observer : " + skills[0].label : "";
       people.forEach(function (person) {
         var row = live.el("li", "skill-person");
         var name = live.el("p", "skill-person-name");
@@ -68,10 +72,13 @@
           var cell = key(person.id, skill.id);
           var box = live.el("div", "skill-cell");
           box.setAttribute("role", "group");
-          var label = live.el("p", "skill-cell-label", skill.label);
-          label.id = "grille-" + person.id + "-" + skill.id;
-          box.setAttribute("aria-labelledby", name.id + " " + label.id);
-          box.appendChild(label);
+          if (one) box.setAttribute("aria-label", person.nickname + " " + skill.label);
+          else {
+            var label = live.el("p", "skill-cell-label", skill.label);
+            label.id = "grille-" + person.id + "-" + skill.id;
+            box.setAttribute("aria-labelledby", name.id + " " + label.id);
+            box.appendChild(label);
+          }
           var choices = live.el("div", "skill-levels");
           buttons[cell] = LEVELS.map(function (level) {
             var button = live.el("button", "skill-level level-" + level.id, level.label);

@@ -23,6 +23,7 @@ from tests.browser.helpers import PHONE, PROJECTOR, signed_in
 from tests.browser.test_live_animator import axe_violations, describe, join_phone, open_presenter
 from tests.conftest import demo_database, dispose, free_port, make_app
 from tests.databases import Databases
+from tests.factories import make_session
 from tests.servers import AppServer, start_demo_session
 from tests.skill_decks import activity_slides, publish_skilled_module
 
@@ -112,7 +113,8 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
         remote.get_by_label("Aller à").select_option(str(grid_server.both))
         expect(remote.locator("[data-counter]").first).to_have_text(str(grid_server.both))
         expect(grid).to_be_visible()
-        expect(grid.locator(".skill-person")).to_have_count(3)
+        for nickname in ("Awa", "Bruno", "Chloé"):
+            expect(grid.locator(".skill-person-name", has_text=nickname)).to_have_count(1)
         expect(cell(remote, "Awa", WIFI).get_by_role("button")).to_have_text(["Seul·e", "Avec aide", "Pas encore"])
 
         # Big targets, readable labels, three to a row within the phone's width.
@@ -187,3 +189,67 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
             phone.disconnect()
         phone_context.close()
         laptop_context.close()
+
+
+FINAL = "04-installer-applications"
+CHALLENGES = {"wifi": "Se connecter à un réseau Wi-Fi", "recherche": "Faire une recherche avec des mots-clés",
+              "application": "Trouver et installer une application"}
+
+
+@pytest.fixture
+def final_session(tmp_path: Path, databases: Databases) -> Iterator[tuple[AppServer, int, str, list[int]]]:
+    """The demo server with a live module 4 session of the demo group: (server, session id, code, the slides
+    of its three final challenges)."""
+    url = demo_database(databases)
+    app = make_app(url)
+    with app.app_context():
+        demo = db.session.scalar(sa.select(TrainingSession).limit(1))
+        assert demo is not None
+        session = make_session(demo.group, FINAL)
+        session_id, code = session.id, session.join_code
+        deck = deck_by_revision_id(session.revision_id)
+    dispose(app)
+    challenges = [s.number for s in deck.slides if s.title.startswith("Défi")]
+    assert [deck.slides[n - 1].skills for n in challenges] == [("wifi",), ("recherche",), ("application",)]
+    server = AppServer(url, free_port(), tmp_path / "server.log").start()
+    yield server, session_id, code, challenges
+    server.stop()
+    databases.release(url)
+
+
+def test_module_4_ends_with_the_three_outcomes_observed(browser: Browser, final_session: tuple[AppServer, int, str,
+                                                                                               list[int]],
+                                                        artifacts: Path) -> None:
+    """Module 4's three challenges, each person alone: the animator notes them from their phone."""
+    server, session_id, code, challenges = final_session
+    base = server.url
+    phones = [join_phone(base, code, name) for name in ("Awa", "Bruno", "Chloé")]
+    signed = signed_in(browser, base, DEMO_EMAIL, DEMO_PASSWORD)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, storage_state=signed.storage_state())
+    signed.close()
+    try:
+        remote = open_presenter(context, base, session_id)
+        results = {"Awa": ("Seul·e", "Seul·e", "Seul·e"), "Bruno": ("Seul·e", "Avec aide", "Seul·e"),
+                   "Chloé": ("Avec aide", "Pas encore", "Seul·e")}
+        for index, (slide, (skill, label)) in enumerate(zip(challenges, CHALLENGES.items(), strict=True)):
+            remote.get_by_label("Aller à").select_option(str(slide))
+            expect(remote.locator("[data-counter]").first).to_have_text(str(slide))
+            expect(remote.locator("[data-skill-grid]")).to_be_visible()
+            expect(remote.locator("[data-skill-grid]").get_by_role("group")).to_have_count(3)
+            for nickname, levels in results.items():
+                cell(remote, nickname, label).scroll_into_view_if_needed()
+                pick(remote, nickname, label, levels[index], touch=True)
+                expect(pressed(remote, nickname, label)).to_have_text(levels[index])
+            if skill == "application":
+                remote.locator("[data-skill-grid]").scroll_into_view_if_needed()
+                remote.screenshot(path=str(artifacts / "grille-module-4-defi-3.png"))
+        codes = {"Seul·e": "seul", "Avec aide": "avec_aide", "Pas encore": "pas_encore"}
+        assert stored(server.database_url) == sorted(
+            (nickname, skill, codes[levels[index]]) for nickname, levels in results.items()
+            for index, skill in enumerate(CHALLENGES))
+        violations = axe_violations(remote)
+        assert not violations, "axe, présentateur du module 4 :\n" + describe(violations)
+    finally:
+        for phone in phones:
+            phone.disconnect()
+        context.close()
