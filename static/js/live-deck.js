@@ -120,6 +120,11 @@
   }
   function sendGoto(n) {
     nav.busy = true;
+    // A tap of the observation grid still on its way is for the slide shown: it goes first.
+    if (grid) { grid.idle(function () { sendGotoNow(n); }); return; }
+    sendGotoNow(n);
+  }
+  function sendGotoNow(n) {
     // The server sends the new state before the ack: by now the slide is shown.
     request("goto", { slide: n }, function () {
       nav.busy = false;

@@ -21,7 +21,11 @@
     var single = panel.querySelector("[data-skill-single]"); // the one skill of the slide, said once
     var grid = panel.closest(".presenter-grid");
     var levels = {}; // "participant:skill" -> level
-    var pending = {}; // "participant:skill" -> level asked, until the server answers
+    var pending = {}; // "participant:skill" -> level asked, until the server answers the last tap
+    var taps = 0;
+    var inFlight = 0; // taps sent, not yet answered
+    var whenIdle = []; // what waits for them (a slide change: see idle below)
+    var lastTap = {}; // "participant:skill" -> number of its last tap
     var drawn = ""; // what the rows were built for: slide, skills and people
     var buttons = {}; // "participant:skill" -> [button per level]
 
@@ -45,13 +49,18 @@
       var cell = key(person.id, skill.id);
       var shown = cell in pending ? pending[cell] : levels[cell];
       var next = shown === level ? null : level; // the level already shown: clear it
+      var number = lastTap[cell] = ++taps;
       pending[cell] = next;
       syncCell(cell);
+      inFlight++;
       live.request("observe", { slide: slide, participant: person.id, skill: skill.id, level: next },
         function (ack) {
-          delete pending[cell];
           if (ack) levels[cell] = ack.level;
-          syncCell(cell);
+          if (lastTap[cell] === number) { // else a later tap on this cell is still on its way
+            delete pending[cell];
+            syncCell(cell);
+          }
+          if (--inFlight === 0) whenIdle.splice(0).forEach(function (then) { then(); });
         });
     }
 
@@ -125,6 +134,13 @@
       syncCell(cell);
     });
 
-    return { draw: draw };
+    // The server handles each event in its own greenlet: a slide change sent right after a tap could
+    // overtake it, and the tap would be refused for the new slide. live-deck.js waits for the taps first.
+    function idle(then) {
+      if (inFlight) whenIdle.push(then);
+      else then();
+    }
+
+    return { draw: draw, idle: idle };
   };
 })();

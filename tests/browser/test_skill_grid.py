@@ -91,6 +91,11 @@ def pick(page: Page, nickname: str, skill: str, level: str, touch: bool = False)
         button.click()
 
 
+def settled(page: Page) -> None:
+    """Every tap of the page answered by the server (a tap shows at once, greyed until then)."""
+    expect(page.locator(".skill-level.is-pending")).to_have_count(0)
+
+
 def pressed(page: Page, nickname: str, skill: str) -> Locator:
     return cell(page, nickname, skill).locator("[aria-pressed=true]")
 
@@ -133,6 +138,7 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
             pick(remote, nickname, skill, level, touch=True)
             expect(pressed(remote, nickname, skill)).to_have_text(level)
         expect(remote.locator(".skill-level[aria-pressed=true]")).to_have_count(6)
+        settled(remote)
         assert stored(grid_server.server.database_url) == [
             ("Awa", "deverrouiller", "seul"), ("Awa", "wifi", "seul"), ("Bruno", "deverrouiller", "seul"),
             ("Bruno", "wifi", "avec_aide"), ("Chloé", "deverrouiller", "avec_aide"), ("Chloé", "wifi", "pas_encore")]
@@ -180,6 +186,7 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
         expect(grid).to_be_visible()
         expect(grid.get_by_role("group")).to_have_count(3)
         expect(pressed(remote, "Awa", UNLOCK)).to_have_text("Seul·e")  # the session's level for that skill
+        settled(remote)
         assert stored(grid_server.server.database_url) == [
             ("Awa", "deverrouiller", "seul"), ("Awa", "wifi", "seul"), ("Bruno", "deverrouiller", "seul"),
             ("Chloé", "deverrouiller", "avec_aide"), ("Chloé", "wifi", "avec_aide")]
@@ -236,6 +243,7 @@ def test_module_4_ends_with_the_three_outcomes_observed(browser: Browser, final_
             expect(remote.locator("[data-counter]").first).to_have_text(str(slide))
             expect(remote.locator("[data-skill-grid]")).to_be_visible()
             expect(remote.locator("[data-skill-grid]").get_by_role("group")).to_have_count(3)
+            # The last tap of a challenge, then at once the next slide: the tap is not lost.
             for nickname, levels in results.items():
                 cell(remote, nickname, label).scroll_into_view_if_needed()
                 pick(remote, nickname, label, levels[index], touch=True)
@@ -244,6 +252,7 @@ def test_module_4_ends_with_the_three_outcomes_observed(browser: Browser, final_
                 remote.locator("[data-skill-grid]").scroll_into_view_if_needed()
                 remote.screenshot(path=str(artifacts / "grille-module-4-defi-3.png"))
         codes = {"Seul·e": "seul", "Avec aide": "avec_aide", "Pas encore": "pas_encore"}
+        settled(remote)
         assert stored(server.database_url) == sorted(
             (nickname, skill, codes[levels[index]]) for nickname, levels in results.items()
             for index, skill in enumerate(CHALLENGES))
