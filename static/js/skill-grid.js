@@ -19,6 +19,7 @@
     try { skillsBySlide = JSON.parse(panel.getAttribute("data-skills")) || {}; } catch (e) { skillsBySlide = {}; }
     var list = panel.querySelector("[data-skill-rows]");
     var single = panel.querySelector("[data-skill-single]"); // the one skill of the slide, said once
+    var count = panel.querySelector("[data-skill-count]"); // how many cells of the slide are noted
     var grid = panel.closest(".presenter-grid");
     var levels = {}; // "participant:skill" -> level
     var pending = {}; // "participant:skill" -> level asked, until the server answers the last tap
@@ -43,6 +44,13 @@
         button.setAttribute("aria-pressed", on ? "true" : "false");
         button.classList.toggle("is-pending", cell in pending);
       });
+      countCells();
+    }
+
+    function countCells() {
+      var cells = Object.keys(buttons);
+      var noted = cells.filter(function (cell) { return levels[cell]; }).length;
+      count.textContent = cells.length ? noted + " / " + cells.length + " notées" : "";
     }
 
     function tap(slide, person, skill, level) {

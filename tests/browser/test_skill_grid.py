@@ -138,6 +138,7 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
             pick(remote, nickname, skill, level, touch=True)
             expect(pressed(remote, nickname, skill)).to_have_text(level)
         expect(remote.locator(".skill-level[aria-pressed=true]")).to_have_count(6)
+        expect(grid.locator("[data-skill-count]")).to_have_text("6 / 6 notées")
         settled(remote)
         assert stored(grid_server.server.database_url) == [
             ("Awa", "deverrouiller", "seul"), ("Awa", "wifi", "seul"), ("Bruno", "deverrouiller", "seul"),
@@ -177,6 +178,7 @@ def test_the_animator_ticks_the_grid_from_their_phone(browser: Browser, grid_ser
         expect(pressed(remote, "Awa", UNLOCK)).to_have_text("Seul·e")
         expect(pressed(remote, "Bruno", WIFI)).to_have_count(0)
         expect(remote.locator(".skill-level[aria-pressed=true]")).to_have_count(5)
+        expect(grid.locator("[data-skill-count]")).to_have_text("5 / 6 notées")
 
         # A slide without skills hides the grid; another activity declares one skill only.
         remote.get_by_label("Aller à").select_option(str(grid_server.plain))
