@@ -74,6 +74,11 @@ def announce_answer(session_id: int, participant_id: int, number: int, choices: 
                   to=animators_room(session_id), namespace=ANIMATORS)
 
 
+def announce_observation(session_id: int, observation: dict[str, Any]) -> None:
+    """Tell the animator windows (never the phones) that a cell of the observation grid changed."""
+    socketio.emit("observation", observation, to=animators_room(session_id), namespace=ANIMATORS)
+
+
 _pending: set[int] = set()  # per-process throttle only; the data itself is in the database
 
 

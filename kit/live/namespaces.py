@@ -17,8 +17,9 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from kit.content.library import deck_by_revision_id
+from kit.evidence.observations import LEVELS
 from kit.extensions import db, socketio
-from kit.live import answers, attendance, claims, frames, gate, presence, service, validation
+from kit.live import answers, attendance, claims, frames, gate, observing, presence, service, validation
 from kit.live.codes import normalize_code
 from kit.live.devices import token_hash
 from kit.live.errors import LiveError
@@ -28,6 +29,7 @@ from kit.live.fanout import (
     animator_payloads,
     animators_room,
     announce_answer,
+    announce_observation,
     broadcast,
     participant_room,
     phones_room,
@@ -68,6 +70,7 @@ class AnimatorNamespace(GuardedNamespace):
         state, roster = animator_payloads(session, deck_by_revision_id(session.revision_id))
         emit("state", state)
         emit("roster", roster)
+        emit("observations", observing.levels_payload(session.id))
 
     def _session(self) -> tuple[TrainingSession, Deck]:
         row = driven_row(connection.get("session_id"), connection.get("user_id"), connection.get("token"))
@@ -129,6 +132,21 @@ class AnimatorNamespace(GuardedNamespace):
         db.session.commit()
         refresh_animators(session.id)
         return {"participant": participant.id, "state": state}
+
+    @handler
+    def on_observe(self, data: object) -> dict[str, Any]:
+        """`{"slide": n, "participant": id, "skill": "wifi", "level": "seul"|"avec_aide"|"pas_encore"|null}`:
+        a cell of the presenter's grid; every animator window (never a phone) gets an `observation`."""
+        data = validation.payload(data, {"slide", "participant", "skill", "level"})
+        session, deck = self._session()
+        slide = validation.integer(data, "slide", 1, len(deck.slides), "Cette diapo")
+        participant_id = validation.integer(data, "participant", 1, 2**31, "Ce participant")
+        skill = validation.text(data, "skill", 40)
+        level = validation.nullable_choice_of(data, "level", LEVELS)
+        observing.observe(session, deck, slide, participant_id, skill, level, connection["user_id"])
+        observation = {"slide": slide, "participant": participant_id, "skill": skill, "level": level}
+        announce_observation(session.id, observation)
+        return observation
 
     @handler
     def on_black(self, data: object) -> dict[str, Any]:

@@ -120,10 +120,10 @@ def reveal_question(session: TrainingSession, deck: Deck, number: int) -> None:
     A question of the check « avant » is never revealed: the participants see its answer only at the end
     of the course, when the same item is asked again (« après »).
     """
+    question = _opened_question(session, deck, number)
     if quiz_of(deck, number).check == "avant":
         raise LiveError("Cette question est le positionnement du début : sa réponse n'est jamais montrée. "
                         "On la verra ensemble à la fin du parcours.", "positionnement_avant")
-    question = _opened_question(session, deck, number)
     now = utcnow()
     if question.state == QuestionState.OPEN:
         question.closed_at = now

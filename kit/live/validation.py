@@ -62,3 +62,23 @@ def choice_of(data: dict[str, Any], key: str, options: tuple[str, ...]) -> str:
     if value not in options:
         raise LiveError(f"Message mal formé : « {key} » doit être l'un de {', '.join(options)}.", "mal_forme")
     return str(value)
+
+
+def nullable_choice_of(data: dict[str, Any], key: str, options: tuple[str, ...]) -> str | None:
+    """A required key whose value is one of `options`, or null (JSON `null`: clear it)."""
+    if key not in data:
+        raise LiveError(f"Message mal formé : « {key} » manque.", "mal_forme")
+    value = data[key]
+    if value is None:
+        return None
+    if value not in options:
+        raise LiveError(f"Message mal formé : « {key} » doit être l'un de {', '.join(options)}, ou null.", "mal_forme")
+    return str(value)
+
+
+def text(data: dict[str, Any], key: str, longest: int) -> str:
+    """A required short string."""
+    value = data.get(key)
+    if not isinstance(value, str) or not 0 < len(value) <= longest:
+        raise LiveError(f"Message mal formé : « {key} » doit être un texte court.", "mal_forme")
+    return value

@@ -120,6 +120,11 @@
   }
   function sendGoto(n) {
     nav.busy = true;
+    // A tap of the observation grid still on its way is for the slide shown: it goes first.
+    if (grid) { grid.idle(function () { sendGotoNow(n); }); return; }
+    sendGotoNow(n);
+  }
+  function sendGotoNow(n) {
     // The server sends the new state before the ack: by now the slide is shown.
     request("goto", { slide: n }, function () {
       nav.busy = false;
@@ -543,10 +548,13 @@
     nodes.forEach(function (node) { node.textContent = text; });
   }
 
+  // The presenter's observation grid (skill-grid.js), on a page that has one.
+  var grid = null;
+
   function draw() {
     if (!state) return;
     if (projector) drawProjector();
-    else { drawQuizPanel(); drawRoster(); }
+    else { drawQuizPanel(); drawRoster(); if (grid) grid.draw(); }
   }
   deck.onChange(function (current, changed) {
     if (changed && projector) showJoin(false);
@@ -584,7 +592,7 @@
     rosterQuiz = data ? data.quiz : null;
     claims = (data && data.claims) || [];
     drawJoinCount();
-    if (!projector) { drawRoster(); drawClaims(); }
+    if (!projector) { drawRoster(); drawClaims(); if (grid && state) grid.draw(); }
   });
   // One answer as it arrives: the count, the tally and the roster follow without a full state.
   socket.on("answer", function (data) {
@@ -600,5 +608,10 @@
     draw();
   });
   socket.on("black", function (data) { deck.setBlack(!!(data && data.on)); });
+  if (!projector && window.KitSkillGrid) {
+    // Now, before any message can arrive: the grid listens to the levels sent at connection.
+    grid = window.KitSkillGrid({ root: root, socket: socket, request: request, el: el,
+      state: function () { return state; }, roster: function () { return roster; } });
+  }
   setStatus("connecting");
 })();

@@ -43,7 +43,7 @@ def test_three_phones_answer_a_quiz_and_each_sees_its_own_result(
         browser: Browser, context: BrowserContext, app_server: AppServer, artifacts: Path) -> None:
     animator = context  # the animator's laptop, signed in (tests/browser/conftest.py)
     deck: Deck = compile_file(ROOT / "modules" / "01-smartphone-wifi.md")
-    slide = next(s for s in deck.slides if s.quiz and s.quiz.kind == "unique")
+    slide = next(s for s in deck.slides if s.quiz and s.quiz.kind == "unique" and s.quiz.check is None)
     quiz = slide.quiz
     right = quiz.correct[0]
     wrong = (right + 1) % len(quiz.choices)

@@ -226,7 +226,7 @@ def test_returning_participant_taps_their_name(phones: dict[str, BrowserContext]
 def test_question_answer_reload_and_reveal(phones: dict[str, BrowserContext], live: Live, deck: Deck,
                                            artifacts: Path) -> None:
     """Two phones answer a question with an image; one reloads; both see their own result."""
-    quiz = 3  # "Vous voulez agrandir une photo", with an image; the right answer is C
+    quiz = 11  # "Vous voulez agrandir une photo", with an image; the right answer is C
     assert deck.quizzes[quiz - 1].correct == (2,) and deck.quizzes[quiz - 1].image is not None
     awa, awa_errors = open_page(phones["393"])
     bruno, bruno_errors = open_page(phones["320"])
@@ -317,7 +317,7 @@ def test_multiple_choice_and_poll(phones: dict[str, BrowserContext], live: Live,
     page, errors = open_page(phones["320"])
     join(page, live.url, live.code, "Chloé")
 
-    multiple = 2  # unlocking a phone: A, B and C are right
+    multiple = 10  # unlocking a phone: A, B and C are right
     assert deck.quizzes[multiple - 1].correct == (0, 1, 2)
     live.animator.goto(slide_of(deck, multiple))
     live.animator.question("open", multiple)
@@ -340,7 +340,7 @@ def test_multiple_choice_and_poll(phones: dict[str, BrowserContext], live: Live,
     expect(shown(page).get_by_text("Les bonnes réponses : A, B et C.")).to_be_visible()
     shoot(page, artifacts, "multiple-revelee-320")
 
-    poll = 1
+    poll = 9
     assert deck.quizzes[poll - 1].is_poll
     live.animator.goto(slide_of(deck, poll))
     live.animator.question("open", poll)
@@ -362,12 +362,12 @@ def test_answer_entered_by_the_animator_shows_when_the_phone_wakes_up(
     """The animator enters an answer given aloud; the phone asks for the state when it is shown again."""
     page, errors = open_page(phones["393"])
     join(page, live.url, live.code, "Awa")
-    live.animator.goto(slide_of(deck, 4))
-    live.animator.question("open", 4)  # vrai-faux
+    live.animator.goto(slide_of(deck, 12))
+    live.animator.question("open", 12)  # vrai-faux
     expect(shown(page).get_by_text("Vrai ou faux ? Touchez votre réponse.")).to_be_visible()
     expect_pressed(page, "")
-    live.animator.call("answer_for", {"participant": live.animator.participant_id("Awa"), "quiz": 4, "choices": [1]})
-    live.animator.tally(4, [0, 1])
+    live.animator.call("answer_for", {"participant": live.animator.participant_id("Awa"), "quiz": 12, "choices": [1]})
+    live.animator.tally(12, [0, 1])
     page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # the phone wakes up
     expect_pressed(page, "B")
     expect(page.locator("[data-feedback]")).to_contain_text("Réponse envoyée ✓")
@@ -464,8 +464,8 @@ def test_countdown_and_answer_images(phones: dict[str, BrowserContext], app_serv
         code = animator.start()
         page, errors = open_page(phones["393"])
         join(page, app_server.url, code, "Awa")
-        animator.goto(slide_of(deck, 3))
-        animator.question("open", 3)
+        animator.goto(slide_of(deck, 11))
+        animator.question("open", 11)
         countdown = page.locator("[data-countdown]")
         expect(countdown).to_be_visible()
         expect(countdown).to_have_text(re.compile(r"^Il reste (8\d|90) secondes$"))
@@ -479,3 +479,44 @@ def test_countdown_and_answer_images(phones: dict[str, BrowserContext], app_serv
         assert errors == []
     finally:
         animator.close()
+
+
+# --- The check « avant » (docs/authoring.md part 4): answered, never revealed, and reassuring ---------------
+
+REASSURE = "C'est normal de ne pas savoir : on verra ensemble à la fin."
+
+
+def test_a_phone_answers_an_avant_item_and_is_reassured(phones: dict[str, BrowserContext], live: Live, deck: Deck,
+                                                        artifacts: Path) -> None:
+    quiz = next(q for q in deck.quizzes if q.check == "avant")
+    right = "ABCDEF"[quiz.correct[0]]
+    page, errors = open_page(phones["393"])
+    join(page, live.url, live.code, "Awa")
+    live.animator.goto(slide_of(deck, quiz.number))
+    live.animator.question("open", quiz.number)
+    expect(page.get_by_role("heading", name=quiz.question)).to_be_visible()
+    expect(page.locator("[data-answers] button")).to_have_count(len(quiz.choices))
+
+    answer(page, right)
+    expect_pressed(page, right)
+    feedback = page.locator("[data-feedback]")
+    expect(feedback).to_contain_text("Réponse envoyée ✓")
+    expect(feedback).to_contain_text(REASSURE)
+    assert_accessible(page, "une question du positionnement avant, répondue")
+    shoot(page, artifacts, "positionnement-avant-393")
+
+    # The animator closes it; the reveal is refused by the server: the phone never learns the answer.
+    live.animator.question("close", quiz.number)
+    expect(shown(page).locator("[data-result]")).to_contain_text(REASSURE)
+    assert live.animator.client is not None
+    refused = live.animator.client.call("question", {"action": "reveal", "quiz": quiz.number}, namespace="/animateur",
+                                        timeout=10)
+    assert refused["ok"] is False and refused["error"]["code"] == "positionnement_avant"
+    page.reload()
+    expect(shown(page).locator("[data-result]")).to_contain_text(REASSURE)
+    expect_pressed(page, right)
+    text = shown(page).inner_text()
+    for never in ("Bonne réponse", "Pas tout à fait", "La bonne réponse", "Explication", "ont répondu"):
+        assert never not in text, never
+    shoot(page, artifacts, "positionnement-avant-ferme-393")
+    assert errors == []

@@ -93,7 +93,7 @@ def test_unknown_module_slide_or_page_is_a_french_404(client: FlaskClient, url: 
 
 def test_slide_404_says_how_many_slides_there_are(client: FlaskClient) -> None:
     page = html.unescape(client.get(f"/modules/{SLUG}/projection/999").get_data(as_text=True))
-    assert "Ce module a 50 diapos : la diapo 999 n'existe pas." in page
+    assert "Ce module a 60 diapos : la diapo 999 n'existe pas." in page
 
 
 def test_errors_answer_json_when_asked(client: FlaskClient) -> None:

@@ -13,6 +13,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 
 from kit.content.library import Module, deck_for, published_module, published_modules
+from kit.evidence.observations import slide_skills
 from kit.extensions import db
 from kit.forms import Form, SelectChoice
 from kit.live import service
@@ -220,17 +221,18 @@ def projector(session_id: int) -> str | Response:
 @bp.get("/seances/<int:session_id>/presentateur")
 def presenter(session_id: int) -> str | Response:
     """The live presenter: notes, timers, participants and question controls."""
-    return _live_deck_page("decks/presenter.html", session_id)
+    return _live_deck_page("decks/presenter.html", session_id, with_grid=True)
 
 
-def _live_deck_page(template: str, session_id: int) -> str | Response:
+def _live_deck_page(template: str, session_id: int, with_grid: bool = False) -> str | Response:
     live = _live_or_redirect(session_id)
     if isinstance(live, Response):
         return live
     deck = deck_for(live.revision)
     module = Module(live.module_slug, live.revision_id, deck)
     return render_template(template, deck=deck, module=module, current=live.current_slide, live=live,
-                           join_url=join_url(live), short_url=short_join_url())
+                           join_url=join_url(live), short_url=short_join_url(),
+                           slide_skills=slide_skills(deck) if with_grid else None)
 
 
 @bp.get("/seances/<int:session_id>/fiche")

@@ -61,7 +61,7 @@ def test_the_editor_shows_the_text_beside_its_preview(admin: FlaskClient) -> Non
     assert "Éditer les modules" in page(response)  # the nav link of admins
     text = page(admin.get(f"/editeur/modules/{SLUG}"))
     assert QUESTION in text  # in the textarea
-    assert text.count('class="preview-item"') == 50  # every slide, drawn by the projector's partial
+    assert text.count('class="preview-item"') == 60  # every slide, drawn by the projector's partial
     assert 'class="slide slide-quiz' in text and "Bonne réponse" in text  # the key, for the editor only
     assert "Fiche résumée" in text and "version 1" in text
 
@@ -71,7 +71,7 @@ def test_preview_compiles_with_the_slides_compiler(admin: FlaskClient) -> None:
     data = response.get_json()
     assert response.status_code == 200 and data["ok"] and data["errors"] == []
     assert "Pour ouvrir un téléphone verrouillé" in html.unescape(data["html"])
-    assert data["summary"].startswith("50 diapos")
+    assert data["summary"].startswith("60 diapos")
 
 
 def test_preview_reports_errors_at_their_line(admin: FlaskClient) -> None:

@@ -92,15 +92,15 @@ def test_join_answer_and_reveal(started: tuple[AppServer, WebClient, int, str]) 
     animator = Client(server, "/animateur", {"session": session_id}, animator_web.cookie_header())
     awa, bruno = phone(server, code, "Awa"), phone(server, code, "Bruno")
     try:
-        assert animator.call("question", {"action": "open", "quiz": 2})["ok"]
+        assert animator.call("question", {"action": "open", "quiz": 10})["ok"]
         for p in (awa, bruno):
             p.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
-        assert awa.call("answer", {"quiz": 2, "choices": [0]}) == {"ok": True, "quiz": 2, "choices": [0]}
-        assert bruno.call("answer", {"quiz": 2, "choices": [1]})["ok"]
+        assert awa.call("answer", {"quiz": 10, "choices": [0]}) == {"ok": True, "quiz": 10, "choices": [0]}
+        assert bruno.call("answer", {"quiz": 10, "choices": [1]})["ok"]
         # Acknowledged means committed: the database has them already.
         assert stored_answers(server) == {"Awa": "0", "Bruno": "1"}
         animator.wait_for(lambda s: (s["question"] or {}).get("answered") == 2)
-        assert animator.call("question", {"action": "reveal", "quiz": 2})["ok"]
+        assert animator.call("question", {"action": "reveal", "quiz": 10})["ok"]
         revealed = awa.wait_for(lambda s: (s["question"] or {}).get("state") == "revealed")
         assert "key" in revealed["question"] and revealed["question"]["tally"][:2] == [1, 1]
     finally:
@@ -115,9 +115,9 @@ def test_a_dropped_phone_comes_back_with_its_answer(started: tuple[AppServer, We
     web.join(code, "Chloé")
     first = Client(server, "/participant", {"code": code}, web.cookie_header())
     try:
-        animator.call("question", {"action": "open", "quiz": 2})
+        animator.call("question", {"action": "open", "quiz": 10})
         first.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
-        assert first.call("answer", {"quiz": 2, "choices": [2]})["ok"]
+        assert first.call("answer", {"quiz": 10, "choices": [2]})["ok"]
         first.close()  # the phone slept, or the page was reloaded
         animator.call("goto", {"slide": 4})
         again = Client(server, "/participant", {"code": code}, web.cookie_header())
@@ -139,10 +139,10 @@ def test_server_restart_in_the_middle_of_a_question(started: tuple[AppServer, We
     phones = [phone(server, code, name) for name in ("Awa", "Bruno", "Chloé")]
     try:
         animator.call("goto", {"slide": 9})
-        animator.call("question", {"action": "open", "quiz": 2})
+        animator.call("question", {"action": "open", "quiz": 10})
         for index, p in enumerate(phones[:2]):
             p.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
-            assert p.call("answer", {"quiz": 2, "choices": [index]})["ok"]
+            assert p.call("answer", {"quiz": 10, "choices": [index]})["ok"]
         before = stored_answers(server)
         seen = [len(p.states) for p in phones]
 
@@ -157,9 +157,9 @@ def test_server_restart_in_the_middle_of_a_question(started: tuple[AppServer, We
         assert stored_answers(server) == before
         for client in (animator, *phones):
             client.wait_connected()
-        assert phones[2].call("answer", {"quiz": 2, "choices": [2]})["ok"]
+        assert phones[2].call("answer", {"quiz": 10, "choices": [2]})["ok"]
         assert stored_answers(server) == {**before, "Chloé": "2"}
-        assert animator.call("question", {"action": "reveal", "quiz": 2})["ok"]
+        assert animator.call("question", {"action": "reveal", "quiz": 10})["ok"]
     finally:
         for client in (animator, *phones):
             client.close()
@@ -198,11 +198,11 @@ def test_a_large_session_refreshes_its_animators_after_the_phones(tmp_path: Path
             wait_roster(lambda r: {"Awa", "Bruno"} <= {p["nickname"] for p in r["participants"] if p["connected"]})
             time.sleep(0.6)
             seen = len(animator.states)
-            assert animator.call("question", {"action": "open", "quiz": 2})["ok"]
+            assert animator.call("question", {"action": "open", "quiz": 10})["ok"]
             for p in phones:
                 p.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
             animator.wait_for(lambda s: (s["question"] or {}).get("state") == "open", after=seen)
-            wait_roster(lambda r: r["quiz"] == 2)
+            wait_roster(lambda r: r["quiz"] == 10)
         finally:
             for client in (animator, *phones):
                 client.close()

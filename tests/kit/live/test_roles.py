@@ -38,6 +38,7 @@ ANIMATOR_EVENTS: dict[str, Callable[[Live], dict[str, Any]]] = {
     "black": lambda live: {"on": True},
     "sync": lambda live: {},
     "approve_device": lambda live: {"claim": pending_claim(live), "accept": True},
+    "observe": lambda live: observe_payload(live),
 }
 PHONE_EVENTS: dict[str, Callable[[Live], dict[str, Any]]] = {
     "answer": lambda live: {"quiz": live.quiz_number(), "choices": [0]},
@@ -60,6 +61,15 @@ def pending_claim(live: Live) -> int:
     join_as(live.app, live.code, "Chloé", approve=False)
     with live.app.app_context():
         return db.session.scalar(db.select(DeviceClaim.id).where(DeviceClaim.status == "pending"))
+
+
+def observe_payload(live: Live) -> dict[str, Any]:
+    """A cell of the observation grid: the session moves to an activity that declares « wifi »."""
+    from tests.skill_decks import use_skilled_module
+
+    with live.app.app_context():
+        slide = use_skilled_module(live.session_id)
+    return {"slide": slide, "participant": participant_id(live, "Bruno"), "skill": "wifi", "level": "seul"}
 
 
 def handled_events(namespace: type) -> set[str]:

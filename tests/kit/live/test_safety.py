@@ -197,10 +197,10 @@ def test_answer_for_someone_of_another_group(live: Live) -> None:
 
 
 def test_a_revealed_question_cannot_be_reopened(live: Live) -> None:
-    animator = live.animator()
-    animator.emit("question", {"action": "open", "quiz": 1}, namespace=A, callback=True)
-    animator.emit("question", {"action": "reveal", "quiz": 1}, namespace=A, callback=True)
-    refused(animator, "question", {"action": "open", "quiz": 1}, A, "revelee")
+    animator, number = live.animator(), live.quiz_number()
+    animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)
+    animator.emit("question", {"action": "reveal", "quiz": number}, namespace=A, callback=True)
+    refused(animator, "question", {"action": "open", "quiz": number}, A, "revelee")
 
 
 def test_ended_session_refuses_everything(live: Live) -> None:
