@@ -83,8 +83,9 @@ def expect_projector_at(projector: Page, n: int) -> None:
 
 
 def quiz_slides(deck: Deck) -> list[tuple[int, Quiz]]:
-    """(slide number, question) of every real quiz of the module, polls left out."""
-    return [(s.number, s.quiz) for s in deck.slides if s.quiz is not None and not s.quiz.is_poll]
+    """(slide number, question) of every real quiz of the module, polls and the check « avant » left out."""
+    return [(s.number, s.quiz) for s in deck.slides
+            if s.quiz is not None and not s.quiz.is_poll and s.quiz.check != "avant"]
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
