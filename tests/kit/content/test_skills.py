@@ -81,6 +81,19 @@ def test_the_editor_warns_of_an_item_without_its_pair(admin: FlaskClient) -> Non
     shown = html.unescape(data["html"])
     assert data["ok"] and "À vérifier" in shown
     assert ("« Positionnement : après wifi-qr-code-bis » n'a pas de question « Positionnement : avant "
-            "wifi-qr-code-bis » dans les modules publiés") in shown
+            "wifi-qr-code-bis » dans les autres modules") in shown
     page = html.unescape(admin.get("/editeur/modules/01-smartphone-wifi").get_data(as_text=True))
     assert "Positionnement avant" in page and "À vérifier" not in page
+
+
+def test_unpaired_items_between_decks() -> None:
+    from kit.content.checks import unpaired
+    from slides import compile_file
+
+    first = compile_file(ROOT / "modules" / "01-smartphone-wifi.md")
+    last = compile_file(ROOT / "modules" / "04-installer-applications.md")
+    assert unpaired(first, [last]) == [] and unpaired(last, [first]) == []
+    (warning, *_rest) = unpaired(first, [])
+    assert warning.startswith("« Positionnement : avant wifi-salle-attente » n'a pas de question "
+                              "« Positionnement : après wifi-salle-attente »")
+    assert len(unpaired(first, [])) == 8
