@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from kit.content.checks import unpaired
 from kit.content.shipped import check_files, import_files
 from kit.content.transfer import TransferError, export_files, import_zip
 from kit.diagnostic.commands import diagnostic_cli
@@ -42,6 +43,9 @@ def check_command() -> None:
         polls = sum(1 for q in deck.quizzes if q.is_poll)
         click.echo(f"modules/{path.name} : OK — {len(deck.slides)} diapos, {len(deck.quizzes) - polls} quiz, "
                    f"{polls} sondages, {len(deck.activities)} activités, {deck.planned_minutes} min")
+    for path, deck in decks:
+        for warning in unpaired(deck, (other for other_path, other in decks if other_path != path)):
+            click.echo(f"modules/{path.name} : attention : {warning}", err=True)
     for error in errors:
         click.echo(str(error), err=True)
     if errors:

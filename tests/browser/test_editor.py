@@ -122,7 +122,7 @@ def test_edit_preview_publish_and_roll_back(context: BrowserContext, app_server:
     type_over(page, OLD, NEW)
     assert source.input_value() == original.replace(OLD, NEW, 1)
     expect(preview).to_contain_text(NEW)
-    expect(page.locator("[data-status]")).to_contain_text("Aperçu à jour : 50 diapos")
+    expect(page.locator("[data-status]")).to_contain_text("Aperçu à jour : 60 diapos")
     # The preview follows the line being edited.
     page.evaluate("""(needle) => { const t = document.getElementById('text'); const at = t.value.indexOf(needle);
         const line = t.value.slice(0, at).split('\\n').length;

@@ -83,8 +83,9 @@ def expect_projector_at(projector: Page, n: int) -> None:
 
 
 def quiz_slides(deck: Deck) -> list[tuple[int, Quiz]]:
-    """(slide number, question) of every real quiz of the module, polls left out."""
-    return [(s.number, s.quiz) for s in deck.slides if s.quiz is not None and not s.quiz.is_poll]
+    """(slide number, question) of every real quiz of the module, polls and the check « avant » left out."""
+    return [(s.number, s.quiz) for s in deck.slides
+            if s.quiz is not None and not s.quiz.is_poll and s.quiz.check != "avant"]
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
@@ -307,5 +308,38 @@ def test_a_question_from_opening_to_results(browser: Browser, context: BrowserCo
             expect_projector_at(projector, second_slide + 1)
         finally:
             remote_context.close()
+    finally:
+        phone.disconnect()
+
+
+def test_the_check_avant_is_counted_but_never_revealed(context: BrowserContext, app_server: AppServer, deck: Deck,
+                                                       artifacts: Path) -> None:
+    """A question « Positionnement : avant »: the projector counts the answers only; the presenter cannot reveal."""
+    base = app_server.url
+    slide_number, quiz = next((s.number, s.quiz) for s in deck.slides if s.quiz and s.quiz.check == "avant")
+    projector = context.new_page()
+    session_id = start_session(projector, base)
+    phone = join_phone(base, join_code(projector), "Awa")
+    try:
+        presenter = open_presenter(context, base, session_id)
+        presenter.get_by_label("Aller à").select_option(str(slide_number))
+        expect_projector_at(projector, slide_number)
+        slide = shown_slide(projector)
+        panel = presenter.locator("[data-quiz-panel]")
+        expect(panel.get_by_role("button", name="Montrer la réponse")).to_be_disabled()
+        expect(panel.locator("[data-quiz-status]")).to_contain_text("la réponse ne sera pas montrée")
+        panel.get_by_role("button", name="Ouvrir", exact=True).click()
+        expect(slide.locator(".live-progress")).to_contain_text("C'est normal de ne pas savoir")
+        ack = phone.call("answer", {"quiz": quiz.number, "choices": [0]}, namespace="/participant", timeout=10)
+        assert ack["ok"]
+        expect(slide.locator(".live-progress")).to_contain_text("1 / 1 ont répondu")
+        panel.get_by_role("button", name="Fermer").click()
+        expect(slide.locator(".live-progress")).to_contain_text("Réponses fermées")
+        # The R key of the projector asks anyway: the server refuses, in French, and nothing is shown.
+        projector.keyboard.press("r")
+        expect(projector.get_by_text("jamais montrée").first).to_be_visible()
+        expect(slide.locator(".results")).to_have_count(0)
+        projector.screenshot(path=str(artifacts / "live-projecteur-positionnement-avant.png"))
+        presenter.screenshot(path=str(artifacts / "live-presentateur-positionnement-avant.png"))
     finally:
         phone.disconnect()

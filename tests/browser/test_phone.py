@@ -371,7 +371,7 @@ def test_answer_entered_by_the_animator_shows_when_the_phone_wakes_up(
     page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # the phone wakes up
     expect_pressed(page, "B")
     expect(page.locator("[data-feedback]")).to_contain_text("Réponse envoyée ✓")
-    live.animator.question("reveal", 4)
+    live.animator.question("reveal", 12)
     expect(shown(page).get_by_text("Bonne réponse !")).to_be_visible()
     assert errors == []
 
@@ -474,7 +474,7 @@ def test_countdown_and_answer_images(phones: dict[str, BrowserContext], app_serv
         shoot(page, artifacts, "minuteur-393")
         answer(page, "A")
         expect(page.locator("[data-feedback]")).to_contain_text("Réponse envoyée ✓")
-        animator.question("close", 3)
+        animator.question("close", 11)
         expect(countdown).to_be_hidden()
         assert errors == []
     finally:

@@ -16,6 +16,7 @@ from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Length, Regexp
 
 from kit.content import revisions
+from kit.content.checks import unpaired_items
 from kit.content.files import SLUG
 from kit.content.library import compile_text
 from kit.content.pages import deck_summary, module_title, slug_or_404
@@ -117,8 +118,9 @@ def _render_edit(slug: str, form: EditForm, *, errors: list[dict[str, Any]] | No
     base = form.base_revision_id.data or ""
     base_id = int(base) if base.isdigit() else None
     draft = revisions.latest_draft(slug, current_user)
+    warnings = unpaired_items(slug, deck) if deck else []
     return render_template("editor/edit.html", slug=slug, form=form, deck=deck, errors=errors or [],
-                           conflict=conflict, latest=last, published=live, base_id=base_id,
+                           warnings=warnings, conflict=conflict, latest=last, published=live, base_id=base_id,
                            title=module_title(live or last, slug), draft=draft), status
 
 
@@ -190,7 +192,8 @@ def preview() -> Response | tuple[Response, int]:
         deck = compile_text(slug, revisions.normalize(payload["text"]))
     except DeckError as error:
         return jsonify(ok=False, errors=_errors(error))
-    return jsonify(ok=True, errors=[], html=render_template("editor/_preview.html", deck=deck),
+    return jsonify(ok=True, errors=[], html=render_template("editor/_preview.html", deck=deck,
+                                                           warnings=unpaired_items(slug, deck)),
                    summary=deck_summary(deck))
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from kit.content.library import compile_text, skill_ids
 from kit.content.shipped import check_files
 from kit.evidence.skills import skills
 from slides import DeckError
 
+ROOT = Path(__file__).resolve().parents[3]
 ACTIVITY = """---
 titre: Test
 numéro: 2
@@ -65,3 +69,31 @@ def test_the_shipped_files_are_checked_with_the_guides_tasks(ctx: Flask) -> None
     assert errors == [] and len(decks) == 4
     known = set(skill_ids())
     assert all(set(slide.skills) <= known for _, deck in decks for slide in deck.slides)
+
+
+def test_the_editor_warns_of_an_item_without_its_pair(admin: FlaskClient) -> None:
+    module_4 = (ROOT / "modules" / "04-installer-applications.md").read_text(encoding="utf-8")
+    data = admin.post("/editeur/apercu", json={"slug": "04-installer-applications", "text": module_4}).get_json()
+    assert data["ok"] and "À vérifier" not in html.unescape(data["html"])
+    assert "Positionnement après" in html.unescape(data["html"]) and "Compétences observées" in data["html"]
+    changed = module_4.replace("Positionnement : après wifi-qr-code", "Positionnement : après wifi-qr-code-bis")
+    data = admin.post("/editeur/apercu", json={"slug": "04-installer-applications", "text": changed}).get_json()
+    shown = html.unescape(data["html"])
+    assert data["ok"] and "À vérifier" in shown
+    assert ("« Positionnement : après wifi-qr-code-bis » n'a pas de question « Positionnement : avant "
+            "wifi-qr-code-bis » dans les autres modules") in shown
+    page = html.unescape(admin.get("/editeur/modules/01-smartphone-wifi").get_data(as_text=True))
+    assert "Positionnement avant" in page and "À vérifier" not in page
+
+
+def test_unpaired_items_between_decks() -> None:
+    from kit.content.checks import unpaired
+    from slides import compile_file
+
+    first = compile_file(ROOT / "modules" / "01-smartphone-wifi.md")
+    last = compile_file(ROOT / "modules" / "04-installer-applications.md")
+    assert unpaired(first, [last]) == [] and unpaired(last, [first]) == []
+    (warning, *_rest) = unpaired(first, [])
+    assert warning.startswith("« Positionnement : avant wifi-salle-attente » n'a pas de question "
+                              "« Positionnement : après wifi-salle-attente »")
+    assert len(unpaired(first, [])) == 8
