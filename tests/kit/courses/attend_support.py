@@ -137,4 +137,4 @@ def sheet_offer(group: TrainingGroup, session: TrainingSession) -> dict[str, int
     db.session.add(CourseHalfDay(offer_id=offer.id, number=1, module_slug=session.module_slug, starts_at=start,
                                  ends_at=start + timedelta(hours=3), session_id=session.id))
     db.session.commit()
-    return {"offer": offer.id}
+    return {"sheet_offer": offer.id}

@@ -68,9 +68,10 @@ class Client:
 
 
 def stored_answers(server: AppServer) -> dict[str, str]:
-    """Answers in the server's database, by nickname."""
+    """Answers in the server's database to the live session, by nickname (the demo's finished course has its own)."""
     return dict(query(server.database_url, "SELECT p.nickname, a.choices FROM answer a JOIN participant p "
-                                           "ON p.id = a.participant_id"))
+                                           "ON p.id = a.participant_id JOIN training_session s ON s.id = a.session_id "
+                                           "WHERE s.status = 'live'"))
 
 
 @pytest.fixture

@@ -49,13 +49,13 @@ def answer_round(server: AppServer) -> int:
     try:
         phones = [phone(server, code, name) for name in PHONES]
         offset = server.log.stat().st_size
-        animator.question("open", 2)
+        animator.question("open", 10)
         for index, client in enumerate(phones):
             client.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
-            assert client.call("answer", {"quiz": 2, "choices": [index % 3]})["ok"]
+            assert client.call("answer", {"quiz": 10, "choices": [index % 3]})["ok"]
         for index, client in enumerate(phones):  # a change of mind: a second commit each
-            assert client.call("answer", {"quiz": 2, "choices": [(index + 1) % 3]})["ok"]
-        animator.question("reveal", 2)
+            assert client.call("answer", {"quiz": 10, "choices": [(index + 1) % 3]})["ok"]
+        animator.question("reveal", 10)
         return offset
     finally:
         for client in phones:
