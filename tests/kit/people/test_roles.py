@@ -213,7 +213,8 @@ CASES = [
          {"present": ["{participant}"], "minutes": "200"}),
     # The sign-in sheets (feuilles d'émargement): the session's animator and admins.
     Case("signin.sheet", "GET", "/animateur/seances/{session}/emargement", animator_space(200)),
-    Case("signin.offer_sheet", "GET", "/animateur/offres/{sheet_offer}/demi-journees/1/emargement", animator_space(200)),
+    Case("signin.offer_sheet", "GET", "/animateur/offres/{sheet_offer}/demi-journees/1/emargement",
+         animator_space(200)),
     # Progress, and the participants' badges.
     Case("progress.index", "GET", "/progression/", animator_space(200, others=200)),
     Case("progress.group", "GET", "/progression/groupes/{group}", animator_space(200)),
