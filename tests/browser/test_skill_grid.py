@@ -64,14 +64,18 @@ def grid_server(tmp_path: Path, databases: Databases) -> Iterator[GridServer]:
 
 
 def stored(url: str) -> list[tuple[str, str, str]]:
-    """The observations in the server's database: (nickname, skill, level)."""
+    """The observations of the live session in the server's database: (nickname, skill, level).
+
+    The demo's finished course (kit/evidence/demo.py) has observations of its own, in ended sessions.
+    """
     app = make_app(url)
     try:
         with app.app_context():
             return [tuple(r) for r in db.session.execute(  # type: ignore[misc]
                 sa.select(Participant.nickname, SkillObservation.skill, SkillObservation.level)
                 .join(Participant, Participant.id == SkillObservation.participant_id)
-                .where(SkillObservation.session_id.is_not(None))
+                .join(TrainingSession, TrainingSession.id == SkillObservation.session_id)
+                .where(TrainingSession.status == "live")
                 .order_by(Participant.nickname, SkillObservation.skill))]
     finally:
         dispose(app)
