@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from kit.badges.issuance import IssuanceError, issue_participant_badge
 from kit.content.library import deck_by_revision_id
 from kit.evidence.skills import OUTCOME_SKILLS, skills
 from kit.extensions import db
@@ -86,7 +87,20 @@ def create_evaluation_demo(region: str, demo_siae: str, password: str) -> bool:
         last = date.today() - timedelta(weeks=weeks)
         _course(rng, group, members, [r for r in revisions if r is not None], last)
     db.session.commit()
+    _issue_badges(FIRST_GROUP)
     return True
+
+
+def _issue_badges(group_name: str) -> None:
+    """The first group's participants who earned it get their badge, carrying the skills observed."""
+    group = db.session.scalar(sa.select(TrainingGroup).where(TrainingGroup.name == group_name))
+    if group is None:
+        return
+    for participant in group.participants:
+        try:
+            issue_participant_badge(participant, group.animator)
+        except IssuanceError:  # not earned: absent too often, or a skill not yet seen done alone
+            continue
 
 
 def _course(rng: random.Random, group: TrainingGroup, members: list[Participant], revisions: list[int],

@@ -9,7 +9,7 @@ from kit.evidence.cohort import Filters
 from kit.evidence.evaluation import evaluate
 from kit.evidence.stats import FLAG_EASY, FLAG_HARD
 from kit.extensions import db
-from kit.models import Answer, CourseOffer, SkillObservation, TrainingGroup, TrainingSession, User
+from kit.models import Answer, BadgeAssertion, CourseOffer, SkillObservation, TrainingGroup, TrainingSession, User
 from kit.people.access import evaluation_siae_ids
 from kit.people.demo import DEMO_COORDINATOR_EMAIL, DEMO_EMAIL, create_demo
 from tests.kit.evidence.support import publish_checks
@@ -65,3 +65,13 @@ def test_the_demo_without_check_items_still_seeds(app: Flask) -> None:
         assert found.people >= 20 and found.completion is not None
         assert not db.session.scalar(sa.select(sa.func.count()).select_from(Answer))
         assert found.gain.n == 0 and found.items == ()
+
+
+def test_the_demo_issues_badges_that_carry_the_skills_once_the_public_address_is_set(app: Flask) -> None:
+    """Badges need a public address and an issuer e-mail (docs/badges.md); then the first group's earners get one."""
+    app.config.update(PUBLIC_BASE_URL="https://kit.exemple.fr", BADGE_ISSUER_EMAIL="badges@kit.exemple.fr")
+    with app.app_context():
+        create_demo()
+        badges = db.session.scalars(sa.select(BadgeAssertion).where(BadgeAssertion.participant_id.is_not(None))).all()
+        assert 3 <= len(badges) <= 8
+        assert all(badge.evidence for badge in badges)
