@@ -101,6 +101,12 @@ def test_course_journey(browser: Browser, app_server: AppServer, artifacts: Path
         page.goto(offer_url)
         expect(page.locator(".places")).to_have_text("Places : 3 / 3")
         _shot(page, artifacts, "3-apres-promotion")
+        # The promoted person's counselor prints their convocation from the offer page.
+        promoted_page = pages[1 - canceller]
+        promoted_page.goto(offer_url)
+        promoted_page.get_by_role("link", name=re.compile(rf"^Convocation de {waiting}")).click()
+        expect(promoted_page.locator("main")).to_contain_text(waiting)
+        _shot(promoted_page, artifacts, "3-convocation")
         states, mail = _state(url, offer_id)
         assert states[waiting] == "enrolled" and states[cancelled] == "cancelled", states
         assert ("promoted", waiting_counselor[0]) in mail, mail
