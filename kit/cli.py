@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from kit.content.checks import unpaired
 from kit.content.shipped import check_files, import_files
 from kit.content.transfer import TransferError, export_files, import_zip
+from kit.courses.demo import demo_accounts
 from kit.diagnostic.commands import diagnostic_cli
 from kit.extensions import db
 from kit.models import Role, User
@@ -112,6 +113,8 @@ def setup_command(demo: bool) -> None:
                    f"{DEMO_COORDINATOR_PASSWORD}")
         click.echo(f"Compte conseiller (diagnostic) de démonstration : {DEMO_COUNSELOR_EMAIL} / mot de passe : "
                    f"{DEMO_COUNSELOR_PASSWORD}")
+        for what, email, password in demo_accounts():
+            click.echo(f"{what} : {email} / mot de passe : {password}")
 
 
 users_cli = AppGroup("users", help="Gérer les comptes.")

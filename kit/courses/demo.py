@@ -27,6 +27,13 @@ COUNSELORS = (
 )
 
 
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """The courses' demo accounts that `flask setup --demo` prints: (what the account is, e-mail, password)."""
+    return [("Compte animatrice (elle donne la formation de démonstration)", *OFFER_ANIMATOR[:2])] + [
+        (f"Compte conseiller (formations, {siae_name})", email, password)
+        for email, password, _name, siae_name, *_rest in COUNSELORS]
+
+
 def create_courses_demo(siae_name: str) -> None:
     """Make the demo SIAE animatrice (and orientatrice), add two SIAE orientatrices and one published offer."""
     if db.session.scalar(sa.select(User.id).where(User.email == COUNSELORS[0][0])):

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 
 from kit.extensions import db
-from kit.models import Diagnostic, Employee, Siae
+from kit.models import Diagnostic, Employee, Enrolment, EnrolmentStatus, Siae
 
 ORIENTED = "formation"
 
@@ -73,9 +73,8 @@ def level_distribution(siae_ids: list[int], level_ids: list[str]) -> list[tuple[
 
 
 def waiting_for_course(siae_ids: list[int]) -> list[tuple[Employee, Diagnostic]]:
-    """The people (not erased) whose last diagnostic orients them to the course.
-
-    Enrolment in a course comes with a later issue; until then, everyone oriented is waiting.
+    """The people (not erased) whose last diagnostic orients them to the course, and who hold no live
+    enrolment (a seat or a place on a waiting list) in any offer: those are no longer waiting for a course.
     """
     last: dict[int, Diagnostic] = {}
     for diagnostic in db.session.scalars(
@@ -83,5 +82,8 @@ def waiting_for_course(siae_ids: list[int]) -> list[tuple[Employee, Diagnostic]]
             .where(Employee.siae_id.in_(siae_ids), Employee.erased_at.is_(None), Diagnostic.completed_at.is_not(None))
             .order_by(Diagnostic.completed_at, Diagnostic.id)):
         last[diagnostic.employee_id] = diagnostic
-    return sorted(((d.employee, d) for d in last.values() if d.final_recommendation == ORIENTED),
+    booked = set(db.session.scalars(sa.select(Enrolment.employee_id).where(
+        Enrolment.employee_id.in_(list(last)), Enrolment.status != EnrolmentStatus.CANCELLED.value)))
+    return sorted(((d.employee, d) for d in last.values()
+                   if d.final_recommendation == ORIENTED and d.employee_id not in booked),
                   key=lambda pair: pair[1].completed_at or datetime.min.replace(tzinfo=UTC))

@@ -81,6 +81,12 @@ def convocation_or_404(enrolment_id: int) -> Enrolment:
     return enrolment
 
 
+def may_print_offer_convocations(user: User, offer: CourseOffer) -> bool:
+    """Whether the offer's page links to its convocations and .ics (offer_convocations_or_404's rule)."""
+    return is_admin(user) or _of_animatrice(user, offer) or (
+        user.role == Role.COUNSELOR and user.siae is not None and offer.region == user.siae.region)
+
+
 def offer_convocations_or_404(offer_id: int) -> tuple[CourseOffer, int | None]:
     """An offer and whose convocations the account prints: every one (None) for the SIAE animatrice and
     admins, its own SIAE's (an id) for a counselor who enrolled someone in it."""
@@ -89,7 +95,6 @@ def offer_convocations_or_404(offer_id: int) -> tuple[CourseOffer, int | None]:
         abort(404, "Cette formation n'existe pas.")
     if is_admin(current_user) or _of_animatrice(current_user, offer):
         return offer, None
-    if current_user.role == Role.COUNSELOR and current_user.siae_id and offer.region == (
-            current_user.siae.region if current_user.siae else None):
+    if may_print_offer_convocations(current_user, offer):
         return offer, current_user.siae_id
     abort(404, "Cette formation n'existe pas, ou elle n'est pas de votre région.")

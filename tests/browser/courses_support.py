@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from kit.courses.booking import enrol
-from kit.courses.demo import COUNSELORS
+from kit.courses.demo import COUNSELORS, OFFER_ANIMATOR
 from kit.extensions import db
 from kit.models import CourseOffer, Employee, User
 from tests.conftest import demo_database, dispose, free_port, make_app
@@ -22,7 +22,9 @@ ANIMATOR = ("animateur@demo.fr", "demo-animateur")
 COUNSELOR = (COUNSELORS[0][0], COUNSELORS[0][1])
 PAGES = [("formations-liste", COUNSELOR, "/formations/"), ("formation-conseiller", COUNSELOR, "/formations/{offer}"),
          ("formation-animatrice", ANIMATOR, "/formations/{offer}"), ("formation-nouvelle", ANIMATOR,
-                                                                    "/formations/nouvelle")]
+                                                                    "/formations/nouvelle"),
+         # The offer's own animator: the half-days' sign-in sheets and the convocations are linked.
+         ("formation-sa-formation", (OFFER_ANIMATOR[0], OFFER_ANIMATOR[1]), "/formations/{offer}")]
 
 
 @dataclass

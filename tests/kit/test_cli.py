@@ -84,3 +84,19 @@ def test_setup_on_an_empty_database(empty_database: str) -> None:
     assert app.test_client().get("/").get_data(as_text=True).count('class="module-card"') == 4
     again = app.test_cli_runner().invoke(args=["setup"])
     assert "déjà à jour" in again.output
+
+
+def test_setup_demo_prints_every_demo_account(empty_database: str) -> None:
+    """Each demo account of the README, with its password: the courses' ones too."""
+    from tests.conftest import make_app
+
+    app = make_app(empty_database)
+    result = app.test_cli_runner().invoke(args=["setup", "--demo"])
+    assert result.exit_code == 0, result.output
+    for email, password in (("animateur@demo.fr", "demo-animateur"), ("admin@demo.fr", None),
+                            ("coordination@demo.fr", "demo-coordination"), ("conseil@demo.fr", None),
+                            ("animatrice2@demo.fr", "demo-animatrice2"), ("conseil2@demo.fr", "demo-conseil2"),
+                            ("conseil3@demo.fr", "demo-conseil3")):
+        line = next((line for line in result.output.splitlines() if f" {email} / mot de passe : " in line), "")
+        assert line, (email, result.output)
+        assert password is None or line.endswith(password), line
