@@ -27,3 +27,9 @@ class RevokeForm(Form):
 
     reason = StringField("Raison du retrait", validators=[DataRequired("Indiquez la raison du retrait."),
                                                           Length(max=200, message="200 caractères au plus.")])
+
+
+# Shapes shared by several forms (the admin's structures and accounts, the courses' offers).
+DEPARTEMENT = r"^\s*(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])\s*$"
+PHONE = r"^\s*\+?[\d .]{10,19}\s*$"
+PHONE_MESSAGE = "Un numéro de téléphone, par exemple 03 20 00 00 00."

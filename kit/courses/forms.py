@@ -9,9 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from kit.courses.booking import CANCEL_REASONS
 from kit.courses.offers import DEFAULT_CAPACITY, HALF_DAYS
-from kit.forms import Form, SelectChoice
-
-DEPARTEMENT = r"^\s*(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])\s*$"
+from kit.forms import DEPARTEMENT, PHONE, PHONE_MESSAGE, Form, SelectChoice
 
 
 class OfferForm(Form):
@@ -31,7 +29,7 @@ class OfferForm(Form):
                                validators=[InputRequired("Indiquez la date limite d'inscription.")])
     contact_phone = StringField("Téléphone à appeler en cas d'absence", validators=[
         DataRequired("Indiquez un numéro de téléphone."),
-        Regexp(r"^\s*\+?[\d .]{10,19}\s*$", message="Un numéro de téléphone, par exemple 03 20 00 00 00.")])
+        Regexp(PHONE, message=PHONE_MESSAGE)])
 
     def slot_fields(self, number: int) -> tuple[Any, Any, Any]:
         """The date, start and end fields of half-day `number`."""

@@ -7,10 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from kit.extensions import db
-from kit.forms import Form, SelectChoice
+from kit.forms import DEPARTEMENT, PHONE, PHONE_MESSAGE, Form, SelectChoice
 from kit.models import SIAE_KINDS, Role, Siae, User
 from kit.people.access import require_role
 
@@ -38,6 +38,14 @@ class SiaeForm(Form):
                                                           Length(max=160, message="160 caractères au plus.")])
     region = SelectField("Région", choices=[SelectChoice(r, r) for r in REGIONS], validate_choice=True)
     kind = SelectField("Type de SIAE", choices=[SelectChoice(k, k) for k in SIAE_KINDS], validate_choice=True)
+    departement = StringField("Département (numéro)", validators=[
+        Optional(), Regexp(DEPARTEMENT, message="Un numéro de département : 59, 2A, 974…")])
+    # What it does in the programme (docs/courses.md): an SIAE can be both.
+    orientatrice = BooleanField("Orientatrice : ses conseillers inscrivent ses salarié·es aux formations")
+    animatrice = BooleanField("Animatrice : elle publie des formations, données par ses animateurs·rices")
+    contact_email = EmailField("E-mail de contact (avis d'inscription, rappels)", validators=[
+        Optional(), Email("Cette adresse e-mail n'est pas valide."), Length(max=254)])
+    contact_phone = StringField("Téléphone de contact", validators=[Optional(), Regexp(PHONE, message=PHONE_MESSAGE)])
 
 
 class UserForm(Form):
@@ -50,6 +58,8 @@ class UserForm(Form):
     siae = SelectField("Structure", coerce=int, validate_choice=True)
     region = SelectField("Région suivie (coordination)", validate_choice=True,
                          choices=[SelectChoice("", "Aucune")] + [SelectChoice(r, r) for r in REGIONS])
+    phone = StringField("Téléphone (conseiller·ère : montré sur les convocations)",
+                        validators=[Optional(), Regexp(PHONE, message=PHONE_MESSAGE)])
     active = BooleanField("Compte actif", default=True)
     password = PasswordField("Mot de passe", validators=[Optional(), Length(min=8, max=200,
                                                          message="Le mot de passe doit faire au moins 8 caractères.")])
@@ -63,6 +73,7 @@ def _user_form(user: User | None = None) -> UserForm:
     if user is not None and not form.is_submitted():
         form.email.data, form.name.data, form.role.data = user.email, user.name, user.role
         form.siae.data, form.region.data, form.active.data = user.siae_id or 0, user.region or "", user.active
+        form.phone.data = user.phone or ""
     return form
 
 
@@ -91,9 +102,15 @@ def edit_siae(siae_id: int) -> str | Response:
 
 def _siae_page(siae: Siae | None) -> str | Response:
     form = SiaeForm(obj=siae)
+    if siae is None and not form.is_submitted():
+        form.orientatrice.data = True
     if form.validate_on_submit():
         siae = siae or Siae()
         siae.name, siae.region, siae.kind = (form.name.data or "").strip(), form.region.data, form.kind.data
+        siae.departement = (form.departement.data or "").strip().upper() or None
+        siae.orientatrice, siae.animatrice = bool(form.orientatrice.data), bool(form.animatrice.data)
+        siae.contact_email = (form.contact_email.data or "").strip().lower() or None
+        siae.contact_phone = (form.contact_phone.data or "").strip() or None
         db.session.add(siae)
         db.session.commit()
         flash(f"Structure « {siae.name} » enregistrée.", "success")
@@ -124,6 +141,7 @@ def _user_page(user: User | None) -> str | Response:
         user.role = form.role.data
         user.siae_id = form.siae.data or None
         user.region = form.region.data or None
+        user.phone = (form.phone.data or "").strip() or None
         user.active = form.active.data or user.id == current_user.id  # an admin cannot lock themselves out
         if form.password.data:
             user.set_password(form.password.data)

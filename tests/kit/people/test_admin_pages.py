@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import sqlalchemy as sa
 from flask import Flask
@@ -78,3 +79,28 @@ def test_an_admin_cannot_lock_themselves_out(admin: FlaskClient, app: Flask) -> 
     admin.post(f"/admin/comptes/{me}", data=account(email="admin@test.fr", role="admin", active=""))
     with app.app_context():
         assert db.session.get(User, me).active
+
+
+def test_a_structure_s_role_in_the_programme_and_its_contacts(admin: FlaskClient, app: Flask) -> None:
+    """Orientatrice, animatrice or both (docs/courses.md), its département and contacts, checked in French."""
+    base = {"name": "Atelier Vélo", "region": "Hauts-de-France", "kind": "ACI"}
+    page = text(admin.get("/admin/structures/nouvelle"))
+    assert re.search(r'<input checked[^>]*name="orientatrice"', page), "a new structure is orientatrice by default"
+    bad = text(admin.post("/admin/structures/nouvelle", data=base | {
+        "departement": "99", "contact_email": "pas-une-adresse", "contact_phone": "12"}))
+    assert "Un numéro de département" in bad and "n'est pas valide" in bad and "Un numéro de téléphone" in bad
+    assert admin.post("/admin/structures/nouvelle", data=base | {
+        "departement": "2a", "animatrice": "y", "contact_email": "Contact@Velo.fr",
+        "contact_phone": "03 20 00 00 00"}).status_code == 302
+    with app.app_context():
+        siae = db.session.scalar(sa.select(Siae).where(Siae.name == "Atelier Vélo"))
+        assert (siae.departement, siae.orientatrice, siae.animatrice) == ("2A", False, True)
+        assert (siae.contact_email, siae.contact_phone) == ("contact@velo.fr", "03 20 00 00 00")
+
+
+def test_a_counselor_s_phone(admin: FlaskClient, app: Flask) -> None:
+    """Shown on the convocations of the people they enrol; optional, and checked."""
+    assert "Un numéro de téléphone" in text(admin.post("/admin/comptes/nouveau", data=account(phone="abc")))
+    assert admin.post("/admin/comptes/nouveau", data=account(phone="06 12 34 56 78")).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.phone).where(User.email == "nouvelle@test.fr")) == "06 12 34 56 78"
