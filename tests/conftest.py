@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -181,18 +182,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(databases: Databases) -> Iterator[str]:
-    """The app served on 127.0.0.1 in a thread, for browsers; yields its base URL."""
-    app = make_app(databases.seeded())
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """The app served on 127.0.0.1 by a thread (werkzeug) while the block runs; its base URL. Disposes the app after."""
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    dispose(app)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        dispose(app)
+
+
+@pytest.fixture(scope="session")
+def live_server(databases: Databases) -> Iterator[str]:
+    """The app served on 127.0.0.1 in a thread, for browsers; yields its base URL."""
+    with served(make_app(databases.seeded())) as url:
+        yield url
 
 
 def demo_database(databases: Databases) -> str:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from kit.courses.booking import enrol
 from kit.courses.demo import COUNSELORS, OFFER_ANIMATOR
 from kit.extensions import db
 from kit.models import CourseOffer, Employee, User
-from tests.conftest import demo_database, dispose, free_port, make_app
+from tests.conftest import demo_database, make_app, served
 from tests.databases import Databases
 
 # The pages axe checks, by the account that opens them: (name, email, password, path with {offer}).
@@ -48,14 +46,8 @@ def courses_server(databases: Databases) -> Iterator[CoursesServer]:
                                                .order_by(Employee.id).limit(3)):
                 enrol(offer.id, employee.id, counselor)
         offer_id = offer.id
-    port = free_port()
-    http = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield CoursesServer(f"http://127.0.0.1:{port}", offer_id)
+        with served(app) as base:
+            yield CoursesServer(base, offer_id)
     finally:
-        http.shutdown()
-        thread.join(timeout=5)
-        dispose(app)
         databases.release(url)

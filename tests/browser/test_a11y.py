@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext
-from werkzeug.serving import make_server
 
 from kit.extensions import db
 from kit.models import Siae
@@ -18,7 +16,7 @@ from slides import compile_file
 from tests.browser.courses_support import PAGES as COURSE_PAGES
 from tests.browser.courses_support import courses_server
 from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe, signed_in
-from tests.conftest import demo_database, dispose, free_port, make_app
+from tests.conftest import demo_database, make_app, served
 from tests.databases import Databases
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -82,26 +80,20 @@ def test_no_axe_violation_on_the_evaluation(browser: Browser, databases: Databas
     app = make_app(demo_database(databases))
     with app.app_context():
         small = db.session.scalar(sa.select(Siae.id).where(Siae.name == "Ressourcerie du Nord (démo)"))
-    port = free_port()
-    http = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    context = signed_in(browser, f"http://127.0.0.1:{port}", DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD,
-                        VIEWPORTS[viewport])
-    try:
-        for path in EVALUATION_PAGES:
-            page = context.new_page()
-            response = page.goto(f"http://127.0.0.1:{port}{path.replace('=0', f'={small}')}")
-            assert response is not None and response.ok
-            page.evaluate(AXE.read_text())
-            results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-            page.close()
-            assert not results["violations"], f"axe sur {path} ({viewport})\n" + describe(results["violations"])
-    finally:
-        context.close()
-        http.shutdown()
-        thread.join(timeout=5)
-        dispose(app)
+    with served(app) as url:
+        context = signed_in(browser, url, DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD, VIEWPORTS[viewport])
+        try:
+            for path in EVALUATION_PAGES:
+                page = context.new_page()
+                response = page.goto(url + path.replace("=0", f"={small}"))
+                assert response is not None and response.ok
+                page.evaluate(AXE.read_text())
+                results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+                page.close()
+                assert not results["violations"], f"axe sur {path} ({viewport})\n" + describe(results["violations"])
+        finally:
+            context.close()
+
 
 @pytest.mark.parametrize("viewport", ["projecteur", "telephone"])
 def test_courses_pages(browser: Browser, databases: Databases, viewport: str) -> None:

@@ -3,7 +3,6 @@ server), the sign-in sheet printed on one A4 page with 12 people, and axe-core o
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,14 +10,13 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
-from werkzeug.serving import make_server
 
 from kit.extensions import db
 from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from kit.reports.rules import ABSENT, EXCUSED, PRESENT
 from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe, pdf_pages, pdf_text, signed_in, to_png
 from tests.browser.test_live_animator import join_phone, start_session
-from tests.conftest import dispose, free_port, make_app
+from tests.conftest import make_app, served
 from tests.databases import Databases
 from tests.factories import PASSWORD
 from tests.histories import make_coordinator
@@ -93,14 +91,8 @@ def server(databases: Databases) -> Iterator[Server]:
         db.session.commit()
         ids = {"session": course.sessions[0].id, "planned": course.sessions[2].id, "offer": course.offer.id,
                "employee": course.enrolments["Inès"].employee_id, "siae": course.orientatrice.id}
-    port = free_port()
-    http = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{port}", app, ids)
-    http.shutdown()
-    thread.join(timeout=5)
-    dispose(app)
+    with served(app) as url:
+        yield Server(url, app, ids)
 
 
 def test_the_sign_in_sheet_prints_on_one_a4_page(browser: Browser, server: Server, artifacts: Path) -> None:

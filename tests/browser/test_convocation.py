@@ -4,7 +4,6 @@ A4 page; axe-core finds no violation on the convocation pages and the outbox pag
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +11,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
-from werkzeug.serving import make_server
 
 from kit.extensions import db
 from kit.models import Role
 from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe, pdf_pages, pdf_text, signed_in, to_png
-from tests.conftest import dispose, free_port, make_app
+from tests.conftest import make_app, served
 from tests.databases import Databases
 from tests.factories import PASSWORD, make_user
 from tests.kit.courses.mail_world import enrol, make_world
@@ -43,14 +41,8 @@ def server(databases: Databases) -> Iterator[Server]:
         world.offer.place_address = "Maison des associations, 12 boulevard de la Liberté, 59000 Lille"
         db.session.commit()
         ids = {"karim": world.enrolments[0].id, "long": third.id, "offer": world.offer.id}
-    port = free_port()
-    http = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{port}", ids)
-    http.shutdown()
-    thread.join(timeout=5)
-    dispose(app)
+    with served(app) as url:
+        yield Server(url, ids)
 
 
 def print_pdf(page: Page, url: str, pdf: Path) -> Path:

@@ -4,7 +4,6 @@ an interrupted interview resumes; axe-core finds no violation on any of the diag
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,7 +13,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
-from werkzeug.serving import make_server
 
 from kit.extensions import db
 from kit.models import Employee
@@ -26,7 +24,7 @@ from kit.people.demo import (
 )
 from tests.browser.helpers import AXE, describe, pdf_pages, pdf_text
 from tests.browser.helpers import signed_in as sign_in
-from tests.conftest import demo_database, dispose, free_port, make_app
+from tests.conftest import demo_database, make_app, served
 from tests.databases import Databases
 from tests.kit.diagnostic.support import make_diagnostic, make_employee
 
@@ -68,14 +66,8 @@ def server(databases: Databases) -> Iterator[Server]:
         done = make_diagnostic(awa, datetime.now(UTC), ("seul", "seul", "avec_aide", "avec_aide", "pas_encore"),
                                level="presque_autonome")
         ids = {"karim": karim.id, "awa": awa.id, "done": done.id, "siae": karim.siae_id}
-    port = free_port()
-    http = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{port}", app, ids)
-    http.shutdown()
-    thread.join(timeout=5)
-    dispose(app)
+    with served(app) as url:
+        yield Server(url, app, ids)
 
 
 def signed_in(browser: Browser, server: Server, viewport: ViewportSize, email: str = DEMO_COUNSELOR_EMAIL,

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
-from werkzeug.serving import make_server
 
 from kit.people.demo import DEMO_COORDINATOR_EMAIL, DEMO_COORDINATOR_PASSWORD
 from tests.browser.helpers import PHONE, PROJECTOR, signed_in
-from tests.conftest import demo_database, dispose, free_port, make_app
+from tests.conftest import demo_database, make_app, served
 from tests.databases import Databases
 
 WIDER_THAN_SCREEN = """width => [...document.querySelectorAll('main *')]
@@ -25,14 +23,8 @@ WIDER_THAN_SCREEN = """width => [...document.querySelectorAll('main *')]
 def site(databases: Databases) -> Iterator[str]:
     """The demo data (with the finished course of kit/evidence/demo.py), served in a thread."""
     app = make_app(demo_database(databases))
-    port = free_port()
-    http = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    http.shutdown()
-    thread.join(timeout=5)
-    dispose(app)
+    with served(app) as url:
+        yield url
 
 
 def test_the_coordinator_reads_the_evaluation_at_a_glance(browser: Browser, site: str, artifacts: Path) -> None:
