@@ -278,10 +278,10 @@ def test_phones_land_on_different_processes(classroom: Classroom) -> None:
 
 
 def test_the_animator_reaches_phones_on_every_process(classroom: Classroom) -> None:
-    classroom.ask(slide=9, quiz=2)
-    assert classroom.animator.call("question", {"action": "reveal", "quiz": 2})["ok"]
+    classroom.ask(slide=21, quiz=10)
+    assert classroom.animator.call("question", {"action": "reveal", "quiz": 10})["ok"]
     state = classroom.animator.wait_for(lambda s: (s["question"] or {}).get("state") == "revealed")
-    assert state["question"]["number"] == 2 and state["question"]["answered"] == len(classroom.phones)
+    assert state["question"]["number"] == 10 and state["question"]["answered"] == len(classroom.phones)
     for live in classroom.lives():
         revealed = live.wait_for(lambda s: (s["question"] or {}).get("state") == "revealed")
         assert sum(revealed["question"]["tally"]) == len(classroom.phones)
@@ -289,8 +289,8 @@ def test_the_animator_reaches_phones_on_every_process(classroom: Classroom) -> N
 
 def test_a_killed_process_phones_reconnect_elsewhere_and_carry_on(classroom: Classroom) -> None:
     cluster, busiest = classroom.cluster, classroom.busiest
-    classroom.ask(slide=12, quiz=3)
-    before = classroom.answers(3)
+    classroom.ask(slide=25, quiz=11)
+    before = classroom.answers(11)
     assert len(before) == len(classroom.phones)
     victims = [p for p in classroom.phones if p.process == busiest]
     survivors = [p for p in classroom.phones if p.process != busiest]
@@ -303,7 +303,7 @@ def test_a_killed_process_phones_reconnect_elsewhere_and_carry_on(classroom: Cla
     # they get the whole state again, with their answer.
     for phone in victims:
         assert phone.live
-        state = phone.live.wait_for(lambda s: (s["question"] or {}).get("number") == 3, after=seen[phone.nickname],
+        state = phone.live.wait_for(lambda s: (s["question"] or {}).get("number") == 11, after=seen[phone.nickname],
                                     timeout=30)
         assert state["question"]["my_answer"] == [classroom.phones.index(phone) % 2]
         phone.live.wait_connected()
@@ -321,5 +321,5 @@ def test_a_killed_process_phones_reconnect_elsewhere_and_carry_on(classroom: Cla
         assert moved in {workers.get(w) for w in presence[phone.id]}, (phone.nickname, presence, workers)
 
     # They carry on: the animator drives, every phone answers the next question, acked and stored.
-    classroom.ask(slide=13, quiz=4)
-    assert classroom.answers(3) == before
+    classroom.ask(slide=30, quiz=12)
+    assert classroom.answers(11) == before
