@@ -83,3 +83,6 @@ def _register_pages(app: Flask) -> None:
     from kit.reports.views import signin  # the sign-in sheets and attendance figures (issue 15)
 
     app.register_blueprint(signin.bp)
+    from kit.reports.views import results  # a session's results page and CSV (issue 17)
+
+    app.register_blueprint(results.bp)

@@ -115,7 +115,11 @@
       var next = root.querySelector('[data-notes="' + (current + 1) + '"]');
       root.querySelector("[data-current-title]").textContent = notes ? notes.dataset.title : "";
       root.querySelector("[data-next-title]").textContent = next ? next.dataset.title : "fin du module";
-      root.querySelector("[data-slide-minutes]").textContent = notes ? notes.dataset.minutes : "";
+      var minutes = notes ? notes.dataset.minutes : "";
+      root.querySelector("[data-slide-minutes]").textContent = minutes;
+      // The join slide has no planned time: no « sur 0 min ».
+      var plan = root.querySelector("[data-slide-plan]");
+      if (plan) plan.hidden = !minutes || minutes === "0";
       root.querySelector("select[data-action=goto]").value = String(current);
       if (changed) timer.slideChanged();
       scaleAll();

@@ -163,7 +163,7 @@
   // --- Projector: the join slide on demand, and each quiz slide's live part ------------
   var joinOverlay = false;
   function showJoin(on) {
-    joinOverlay = on && deck.current() !== 0;
+    joinOverlay = on && deck.current() !== 0 && !(state && state.status === "ended");
     var slide = root.querySelector("[data-join-slide]");
     if (slide) {
       slide.classList.toggle("is-overlay", joinOverlay);
@@ -249,7 +249,20 @@
     return wrap;
   }
 
+  // Once the session ended, the projector says goodbye: no code and no address left on the screen.
+  function drawEnded() {
+    var ended = !!state && state.status === "ended";
+    root.classList.toggle("is-ended", ended);
+    var end = root.querySelector("[data-end-slide]");
+    if (!ended || !end) return false;
+    joinOverlay = false;
+    root.querySelectorAll(".stage > .slide").forEach(function (slide) { slide.hidden = slide !== end; });
+    deck.fitSlide(end);
+    return true;
+  }
+
   function drawProjector() {
+    if (drawEnded()) return;
     var q = state && state.question;
     root.querySelectorAll(".stage > .slide[data-quiz]").forEach(function (slide) {
       drawSlideQuiz(slide, q && String(q.number) === slide.dataset.quiz ? q : null);
@@ -303,7 +316,8 @@
       row.appendChild(hiddenText("Réponse " + choice.letter + " : "));
       row.appendChild(bar(count, total));
       row.appendChild(el("span", "tally-count", plural(count, "réponse", "réponses")));
-      if (correct.indexOf(i) >= 0) row.appendChild(el("span", "tally-mark", "✓ bonne"));
+      // Every row has the same four columns (an empty mark too): the bars' tracks all have one length.
+      row.appendChild(el("span", "tally-mark", correct.indexOf(i) >= 0 ? "✓ bonne" : ""));
       list.appendChild(row);
     });
   }
@@ -338,7 +352,9 @@
     var q = state && state.question;
     var letters = p.answer && q && rosterQuiz === q.number ? p.answer.map(function (i) { return q.quiz.choices[i] ? q.quiz.choices[i].letter : "?"; })
       : [];
-    var signature = [p.nickname, p.avatar, p.connected, letters.join(""), p.devices, p.new_device, p.state].join("|");
+    var verdict = letters.length ? judge(q, p.answer) : "";
+    var signature = [p.nickname, p.avatar, p.connected, letters.join(""), verdict, p.devices, p.new_device,
+      p.state].join("|");
     if (person.drawn === signature) return;
     person.drawn = signature;
     var b = person.button;
@@ -357,10 +373,23 @@
     b.appendChild(el("span", "person-state state-" + shown, STATES[shown].toLowerCase()));
     var answer = el("span", "person-answer");
     if (letters.length) {
-      answer.appendChild(el("span", "", "✓ " + letters.join(", "))).setAttribute("aria-hidden", "true");
-      answer.appendChild(hiddenText(", a répondu " + letters.join(", ")));
+      // « a répondu B »: a neutral chip until the reveal, then ✓ or ✗ (never for a poll or the « avant » check).
+      answer.appendChild(hiddenText(", "));
+      answer.appendChild(el("span", "answer-said", "a répondu "));
+      var chip = answer.appendChild(el("span", "answer-chip" + (verdict ? " is-" + verdict : ""), letters.join(", ")));
+      if (verdict) {
+        chip.appendChild(el("span", "answer-verdict", verdict === "right" ? " ✓" : " ✗")).setAttribute("aria-hidden", "true");
+        chip.appendChild(hiddenText(verdict === "right" ? ", juste" : ", faux"));
+      }
     }
     b.appendChild(answer);
+  }
+
+  // "right" or "wrong" once the answer is revealed; "" before, and for a poll or the « avant » check.
+  function judge(q, answer) {
+    if (!q || q.state !== "revealed" || !q.key || q.check === "avant" || q.quiz.kind === "sondage") return "";
+    var key = (q.key.correct || []).slice().sort().join(",");
+    return (answer || []).slice().sort().join(",") === key ? "right" : "wrong";
   }
 
   function toggleEntry(person) {
@@ -429,6 +458,9 @@
       return;
     }
     var chosen = [];
+    var sending = false;
+    var submit = el("button", "entry-submit", "Valider");
+    submit.type = "button";
     box.appendChild(el("p", "entry-title", "Réponse de " + person.data.nickname + " à la question " + q.number +
       (q.quiz.multiple ? " (plusieurs choix possibles)" : "") + " :"));
     var group = el("div", "entry-letters");
@@ -441,7 +473,10 @@
       b.appendChild(shapeOf(q.number, choice.letter));
       b.appendChild(hiddenText("Réponse " + choice.letter + " : "));
       b.appendChild(el("span", "entry-letter-text", textOf(choice.html)));
-      function sync() { b.setAttribute("aria-pressed", chosen.indexOf(i) >= 0 ? "true" : "false"); }
+      function sync() {
+        b.setAttribute("aria-pressed", chosen.indexOf(i) >= 0 ? "true" : "false");
+        if (!sending) submit.disabled = !chosen.length; // « Valider » waits for a choice
+      }
       sync();
       b.addEventListener("click", function () {
         var at = chosen.indexOf(i);
@@ -456,9 +491,8 @@
     });
     box.appendChild(group);
     var actions = el("div", "entry-actions");
-    var submit = el("button", "entry-submit", "Valider");
-    submit.type = "button";
-    var cancel = el("button", "entry-cancel", "Fermer");
+    // « Replier », not « Fermer »: the question panel above already has « Fermer les réponses ».
+    var cancel = el("button", "entry-cancel", "Replier");
     cancel.type = "button";
     actions.appendChild(submit);
     actions.appendChild(cancel);
@@ -474,11 +508,12 @@
     cancel.addEventListener("click", function () { closeEntry(person); person.button.focus(); });
     submit.addEventListener("click", function () {
       if (!chosen.length) { say("error", "Choisissez une réponse."); return; }
-      submit.disabled = true;
+      submit.disabled = sending = true;
       say("", "Envoi…");
       var sent = chosen.slice().sort(function (a, b) { return a - b; });
       request("answer_for", { participant: person.data.id, quiz: q.number, choices: sent }, function (ack, error) {
-        submit.disabled = false;
+        sending = false;
+        submit.disabled = !chosen.length;
         if (error) { say("error", error); return; }
         var letters = ack.choices.map(function (i) { return q.quiz.choices[i].letter; }).join(", ");
         say("ok", "Réponse de " + person.data.nickname + " enregistrée : " + letters + ".");

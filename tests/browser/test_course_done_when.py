@@ -122,7 +122,8 @@ def test_done_when_with_the_demo_data(browser: Browser, app_server: AppServer, a
             phone.locator(".people-buttons button", has_text=name).click()
             expect(phone.locator("[data-connection]")).to_have_text("En ligne")
         animator.goto(f"{base}/animateur/seances/{session_id}")
-        animator.get_by_role("button", name="Terminer la séance").click()
+        animator.locator("[data-end-confirm] summary").click()  # a confirm step (issue 17)
+        animator.get_by_role("button", name="Oui, terminer la séance").click()
         for name, state in (("Awa", "Présent·e"), ("Fatou", "Présent·e"), ("Gérard", "Absent·e")):
             animator.get_by_role("group", name=re.compile(name)).get_by_label(state).check()
         animator.get_by_label("Durée de la séance, en minutes").fill("210")

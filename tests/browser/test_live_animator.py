@@ -37,6 +37,12 @@ def start_session(page: Page, base: str) -> int:
     return int(found.group(1))
 
 
+def end_session(page: Page) -> None:
+    """« Terminer la séance » on the session's page, then its confirmation."""
+    page.locator("[data-end-confirm] summary").click()
+    page.get_by_role("button", name="Oui, terminer la séance").click()
+
+
 def join_code(projector: Page) -> str:
     """The 6 digits shown on the join slide, as "123 456"."""
     text = projector.locator(".join-code").inner_text()
@@ -196,19 +202,22 @@ def test_join_slide_keys_and_presenter_through_the_server(context: BrowserContex
             const b = s.querySelector('.slide-body');
             const spill = Math.max(b.scrollHeight - b.clientHeight, b.scrollWidth - b.clientWidth);
             s.hidden = hidden; KitDeck.fitSlide(s); return [s.dataset.n, spill]; })""")
-        assert len(spills) == len(deck.slides) + 1
+        assert len(spills) == len(deck.slides) + 2  # with the join slide and the closing slide
         assert [n for n, spill in spills if spill > 1] == []
 
         # Ended from its page: the windows say so, and a refused move comes back in French.
         ender = context.new_page()
         ender.goto(f"{base}/animateur/seances/{session_id}")
-        ender.get_by_role("button", name="Terminer la séance").click()
+        end_session(ender)
         toast = projector.locator("[data-toast]")
         expect(toast).to_have_text("La séance est terminée.")
         expect(projector.locator("[data-live-status=ended]")).to_have_count(1)
         projector.keyboard.press("ArrowRight")
         expect(toast).to_contain_text("Cette séance n'est pas en cours")
-        expect_projector_at(projector, 7)
+        # The closing slide stays: the code and the address are gone from the screen.
+        expect(shown_slide(projector)).to_have_attribute("data-n", "fin")
+        expect(shown_slide(projector)).to_contain_text("Merci, à bientôt !")
+        expect(projector.locator(".join-badge:visible")).to_have_count(0)
     finally:
         phone.disconnect()
 
@@ -246,7 +255,7 @@ def test_a_question_from_opening_to_results(browser: Browser, context: BrowserCo
         # The presenter follows the answers as they come, and who answered.
         expect(panel.locator(".tally-row").nth(choice)).to_contain_text("1 réponse")
         awa = presenter.locator(".person-button", has_text="Awa")
-        expect(awa).to_contain_text(f"✓ {first.choices[choice].letter}")
+        expect(awa).to_contain_text(f"a répondu {first.choices[choice].letter}")
         expect(awa).to_contain_text("connecté·e")
         projector.screenshot(path=str(artifacts / "live-projecteur-question-ouverte.png"))
 
@@ -275,8 +284,7 @@ def test_a_question_from_opening_to_results(browser: Browser, context: BrowserCo
         awa.click()
         entry = presenter.locator(".answer-entry:visible")
         expect(entry).to_contain_text(f"Réponse de Awa à la question {second.number}")
-        entry.get_by_role("button", name="Valider").click()
-        expect(entry.locator(".entry-result")).to_have_text("Choisissez une réponse.")
+        expect(entry.get_by_role("button", name="Valider")).to_be_disabled()  # until a choice is made
         pick = second.correct[0]
         letter = second.choices[pick].letter
         entry.get_by_role("button", name=f"Réponse {letter} :").click()
@@ -284,7 +292,7 @@ def test_a_question_from_opening_to_results(browser: Browser, context: BrowserCo
         entry.get_by_role("button", name="Valider").click()
         expect(entry.locator(".entry-result")).to_have_text(f"Réponse de Awa enregistrée : {letter}.")
         expect(shown_slide(projector).locator(".live-progress")).to_contain_text("1 / 1 ont répondu")
-        expect(awa).to_contain_text(f"✓ {letter}")
+        expect(awa).to_contain_text(f"a répondu {letter}")
         presenter.screenshot(path=str(artifacts / "live-presentateur.png"))
         violations = axe_violations(presenter)
         assert not violations, "axe, présentateur (saisie d'une réponse) :\n" + describe(violations)

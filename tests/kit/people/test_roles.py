@@ -215,6 +215,9 @@ CASES = [
     Case("signin.sheet", "GET", "/animateur/seances/{session}/emargement", animator_space(200)),
     Case("signin.offer_sheet", "GET", "/animateur/offres/{sheet_offer}/demi-journees/1/emargement",
          animator_space(200)),
+    # A session's results page and CSV (issue 17): the session's animator and admins.
+    Case("results.page", "GET", "/animateur/seances/{session}/resultats", animator_space(200)),
+    Case("results.export", "GET", "/animateur/seances/{session}/resultats.csv", animator_space(200)),
     # Progress, and the participants' badges.
     Case("progress.index", "GET", "/progression/", animator_space(200, others=200)),
     Case("progress.group", "GET", "/progression/groupes/{group}", animator_space(200)),
@@ -310,7 +313,8 @@ CASES = [
 PUBLIC_ENDPOINTS = {"badges.issuer_profile", "badges.badge_class", "badges.criteria", "badges.class_png",
                     "badges.class_svg", "badges.assertion_json", "badges.baked_png", "badges.baked_svg",
                     "badges.credential_json", "badges.credential_png", "badges.key", "badges.verify"}
-GUARDED = ("animator.", "sessions.", "signin.", "progress.", "coordinator.", "reports.", "admin.", "badges.",
+GUARDED = ("animator.", "sessions.", "signin.", "results.",  # results: issue 17
+           "progress.", "coordinator.", "reports.", "admin.", "badges.",
            "diagnostic.", "interview.", "convocation.", "outbox.", "evaluation.", "courses.", "enrolments.")
 
 
