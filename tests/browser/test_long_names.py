@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.browser.helpers import PHONE, PROJECTOR, signed_in
 from tests.browser.test_live_animator import join_phone, start_session
+from tests.livedriver import LiveAnimator
 from tests.servers import AppServer
 
 LONG = ("Marie-Christine-Béné", "Maximiliennebérénice")  # 20 characters each; the second has no break point
@@ -92,3 +94,30 @@ def test_long_names_keep_the_cards_whole(browser: Browser, app_server: AppServer
         for phone in phones:
             phone.disconnect()
         context.close()
+
+
+@pytest.mark.parametrize("label", ["320", "393"])
+def test_the_nickname_field_says_its_limit_while_typing(browser: Browser, app_server: AppServer, artifacts: Path,
+                                                         label: str) -> None:
+    """Typed past 20 characters, the name stops there and the phone says so (it used to be cut silently)."""
+    animator = LiveAnimator(app_server.url)
+    code = animator.start()
+    context = browser.new_context(viewport=SIZES[label], locale="fr-FR", has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{app_server.url}/j/{code}")
+        field = page.get_by_label("Votre prénom ou surnom")
+        expect(page.locator("#nickname-aide")).to_contain_text("20 caractères au plus")
+        field.press_sequentially("Marie")
+        expect(page.locator("#nickname-compte")).to_have_text("5 / 20 caractères")
+        field.press_sequentially("-Christine-Bénédicte")
+        assert field.input_value() == "Marie-Christine-Béné"
+        counter = page.locator("#nickname-compte")
+        expect(counter).to_have_text("20 / 20 : c'est le maximum.")
+        expect(counter).to_have_attribute("aria-live", "polite")
+        inside(box(counter), {"x": 0, "y": 0, "width": SIZES[label]["width"], "height": 10_000}, "le compteur")
+        no_sideways_scroll(page)
+        page.screenshot(path=str(artifacts / f"surnom-limite-{label}.png"))
+    finally:
+        context.close()
+        animator.close()
