@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ViewportSize, expect
 
-from kit.people.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+from kit.people.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_EMAIL, DEMO_PASSWORD
 from tests.browser.helpers import PHONE, PROJECTOR, signed_in
+from tests.browser.test_live_animator import start_session
 from tests.servers import AppServer
 
 SIZES: dict[str, ViewportSize] = {"1280": PROJECTOR, "393": PHONE, "320": {"width": 320, "height": 640}}
@@ -66,5 +67,27 @@ def test_outside_a_live_session_the_join_slide_says_why_there_is_no_qr_code(brow
         expect(slide.locator(".no-live-qr")).to_contain_text("pas de QR code")
         expect(slide.locator(".no-live-qr")).to_contain_text("séance en direct")
         page.screenshot(path=str(artifacts / "rejoindre-hors-seance-1280.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("label", ["1280", "393"])
+def test_in_live_projection_the_toolbar_leaves_the_footer_title_visible(browser: Browser, app_server: AppServer,
+                                                                       artifacts: Path, label: str) -> None:
+    context = signed_in(browser, app_server.url, DEMO_EMAIL, DEMO_PASSWORD, SIZES[label])
+    try:
+        page = context.new_page()
+        start_session(page, app_server.url)
+        page.keyboard.press("ArrowRight")  # slide 1: a slide of the module, with its footer
+        footer = page.locator("section.slide:not([hidden]) .slide-footer > span").first
+        expect(footer).to_be_visible()
+        page.locator(".toolbar button").first.focus()  # the toolbar shows on focus or hover
+        expect(page.locator(".toolbar")).to_have_css("opacity", "1")
+        page.screenshot(path=str(artifacts / f"projection-barre-{label}.png"))
+        title, bar = footer.bounding_box(), page.locator(".toolbar").bounding_box()
+        assert title and bar
+        overlap = not (title["x"] + title["width"] <= bar["x"] or bar["x"] + bar["width"] <= title["x"]
+                       or title["y"] + title["height"] <= bar["y"] or bar["y"] + bar["height"] <= title["y"])
+        assert not overlap, f"la barre {bar} cache le titre du pied de page {title}"
     finally:
         context.close()
