@@ -34,18 +34,48 @@ ARTIFACTS = ROOT / "test-artifacts"
 ISSUER_EMAIL = "badges@example.org"
 
 
+def missing_message(folder: Path, shared: Path, missing: list[Path], under_ci_run: bool) -> str:
+    """Why the validators are absent, and the one step that fixes it from where the tests were started.
+
+    `.ci/run` builds them only when ../shared/openbadges/ sits beside the clone: when it does not,
+    running `.ci/run` again changes nothing, so the message names the folder instead."""
+    listed = ", ".join(map(str, missing))
+    if not (shared / "setup-validators.sh").exists():
+        return (f"validateurs Open Badges introuvables ({listed}) : le dossier {shared} manque. "
+                "Placez le dossier shared/openbadges/ à côté du clone (../shared/openbadges, voir "
+                "README.md, « Tester »), ou indiquez son chemin dans OB_SHARED")
+    build = f"bash {shared}/setup-validators.sh {folder}"
+    if under_ci_run:
+        return (f"validateurs Open Badges introuvables ({listed}) : `.ci/run` n'a pas pu les construire "
+                f"depuis {shared} ; lancez `{build}` pour voir l'erreur")
+    return (f"validateurs Open Badges introuvables ({listed}) : lancez `{build}` puis "
+            f"`OB_VALIDATORS={folder} OB_SHARED={shared}` devant pytest, ou `bash .ci/run`")
+
+
 def validators_dir() -> Path:
     """The folder setup-validators.sh built; skipped when absent, a failure under CI."""
     folder = Path(os.environ.get("OB_VALIDATORS") or ROOT / ".validators")
     missing = [p for p in (folder / "ob2" / "bin" / "python", folder / "ob3" / "bin" / "python",
                            SHARED / "verify_ob2.py", SHARED / "verify_ob3.py") if not p.exists()]
     if missing:
-        message = (f"validateurs Open Badges introuvables ({', '.join(map(str, missing))}) : lancez "
-                   f"`bash ../shared/openbadges/setup-validators.sh $PWD/.validators` ou `bash .ci/run`")
+        message = missing_message(folder, SHARED, missing, os.environ.get("KIT_CI_RUN") == "1")
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
     return folder
+
+
+def test_skip_message_names_what_is_missing_not_the_running_command(tmp_path: Path) -> None:
+    """Issue 17, item 14: the skip message told to run `bash .ci/run`, even while it was running."""
+    folder, shared = tmp_path / ".validators", tmp_path / "shared" / "openbadges"
+    no_shared = missing_message(folder, shared, [shared / "verify_ob2.py"], under_ci_run=True)
+    assert str(shared) in no_shared and "à côté du clone" in no_shared and ".ci/run" not in no_shared
+    shared.mkdir(parents=True)
+    (shared / "setup-validators.sh").write_text("")
+    in_ci_run = missing_message(folder, shared, [folder / "ob2" / "bin" / "python"], under_ci_run=True)
+    assert "lancez `bash .ci/run`" not in in_ci_run and "setup-validators.sh" in in_ci_run
+    by_hand = missing_message(folder, shared, [folder / "ob2" / "bin" / "python"], under_ci_run=False)
+    assert "setup-validators.sh" in by_hand and "OB_VALIDATORS=" in by_hand
 
 
 @dataclass
