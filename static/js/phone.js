@@ -264,10 +264,11 @@
     var items = "";
     for (var i = 0; i < correct.length; i++) {
       var words = buttons[correct[i]] ? text(buttons[correct[i]].querySelector(".answer-text")) : "";
-      items += "<li><strong>" + LETTERS.charAt(correct[i]) + "</strong>" + (words ? " : " + escape(words) : "") + "</li>";
+      items += " <li><strong>" + LETTERS.charAt(correct[i]) + "</strong>" + (words ? " : " + escape(words) : "") + "</li>";
     }
-    return '<p class="right-label">' + (correct.length > 1 ? "Les bonnes réponses :" : "La bonne réponse :") +
-      '</p><ul class="right-answers">' + items + "</ul>";
+    // the spaces between the tags keep the words apart when the result is read aloud (textContent)
+    return ' <p class="right-label">' + (correct.length > 1 ? "Les bonnes réponses :" : "La bonne réponse :") +
+      '</p> <ul class="right-answers">' + items + "</ul>";
   }
 
   // --- Countdown, only when the question has a timer ----------------------------------------

@@ -336,7 +336,10 @@ def test_multiple_choice_and_poll(phones: dict[str, BrowserContext], live: Live,
 
     live.animator.question("reveal", multiple)
     expect(shown(page).get_by_text("Pas tout à fait")).to_be_visible()
-    expect(shown(page).get_by_text("Les bonnes réponses : A, B et C.")).to_be_visible()
+    result = shown(page).locator("[data-result]")
+    expect(result).to_contain_text("Les bonnes réponses : A : Un code avec des chiffres B : Un schéma")
+    expect(result.get_by_role("listitem")).to_have_text(
+        [f"{choice.letter} : {choice.text}" for choice in deck.quizzes[multiple - 1].choices[:3]])
     shoot(page, artifacts, "multiple-revelee-320")
 
     poll = 9
