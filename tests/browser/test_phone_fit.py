@@ -70,7 +70,7 @@ def test_before_open_selected_state_and_first_screen_after_reveal(
         # One thing only: not also the question's title (it comes with the question itself).
         assert shown(page).inner_text().count("La question va s'afficher ici.") == 1
         expect(shown(page).get_by_text(quiz.question)).to_have_count(0)
-        first_screen(page, artifacts, f"avant-ouverture-{width}")
+        first_screen(page, artifacts, f"attente-question-{width}")
 
     live.animator.question("open", quiz.number)
     looks = {}
