@@ -22,7 +22,7 @@
   var LETTERS = "ABCDEF";
   var HINTS = {
     unique: "Touchez votre réponse.", multiple: "Plusieurs réponses possibles. Touchez-les, puis « Envoyer ».",
-    "vrai-faux": "Vrai ou faux ? Touchez votre réponse.", sondage: "Sondage : pas de bonne réponse. Touchez votre réponse."
+    "vrai-faux": "Vrai ou faux ? Touchez votre réponse.", sondage: "Sondage : pas de bonne réponse."
   };
   // The check « avant » (start of module 1) is never revealed: the phone reassures instead.
   var BEFORE = "C'est normal de ne pas savoir : on verra ensemble à la fin.";
@@ -117,14 +117,17 @@
     setText(el.slideTitle, welcome ? "Bienvenue !" : slide.title || "");
     if (activity) el.activity.innerHTML = activity; else el.activity.innerHTML = "";
     el.activity.hidden = !activity;
-    setText(el.look, activity ? "Faites ces étapes sur votre téléphone :" :
-      slide.kind === "quiz" ? "Regardez l'écran. La question va s'afficher ici." : "Regardez l'écran.");
+    // Before a question opens, one message: its title comes with the question itself.
+    var waiting = !activity && slide.kind === "quiz";
+    if (waiting) setText(el.slideTitle, "La question va s'afficher ici.");
+    setText(el.look, activity ? "Faites ces étapes sur votre téléphone :" : waiting ? "" : "Regardez l'écran.");
+    el.look.hidden = waiting;
     el.later.hidden = !welcome;
     if (el.learned) el.learned.hidden = !(slide.number && slide.number === slide.count);
     el.lookIcon.hidden = !!activity;
     var first = !viewKey;
     showView("follow", key);
-    if (!first) announce(text(el.slideTitle) + (/[.!?]$/.test(text(el.slideTitle)) ? " " : ". ") + text(el.look));
+    if (!first) announce(text(el.slideTitle) + (/[.!?]$/.test(text(el.slideTitle)) ? " " : ". ") + (waiting ? "" : text(el.look)));
   }
 
   function renderQuestion(q) {
@@ -197,7 +200,8 @@
       var isMine = contains(sent, i), isPicked = open ? contains(picked, i) : isMine;
       var isRight = correct ? contains(correct, i) : false;
       var tag = "";
-      if (open) tag = !isPicked ? "" : isMine && !sending ? "✓ Réponse envoyée" : sending && !multiple ? "Envoi…" : "Choisie";
+      // chosen but not sent yet: the ring and the check say it, and « Envoyer » below
+      if (open) tag = !isPicked ? "" : isMine && !sending ? "✓ Réponse envoyée" : sending && !multiple ? "Envoi…" : "";
       else if (correct) tag = isRight ? "✓ Bonne réponse" :
         isMine ? "✗ Votre réponse" : "";
       else if (isMine) tag = "Votre réponse";
@@ -238,9 +242,7 @@
       var good = sameSet(sent, correct);
       result = (!sent ? '<p class="verdict none">Vous n\'avez pas répondu.</p>' : good ?
         '<p class="verdict good"><span aria-hidden="true">✓ </span>Bonne réponse !</p>' :
-        '<p class="verdict bad">Pas tout à fait</p>') +
-        (good ? "" : "<p>" + (correct.length > 1 ? "Les bonnes réponses : " : "La bonne réponse : ") +
-          letters(correct) + ".</p>");
+        '<p class="verdict bad">Pas tout à fait</p>') + rightAnswers(correct);
     }
     if (el.result.innerHTML !== result) el.result.innerHTML = result;
     el.result.hidden = !result;
@@ -255,6 +257,18 @@
     }
     el.explanation.hidden = !explanation;
     countdown();
+  }
+
+  // The right answers by their words, not only their letters: "La bonne réponse : C : Écarter deux doigts".
+  function rightAnswers(correct) {
+    var items = "";
+    for (var i = 0; i < correct.length; i++) {
+      var words = buttons[correct[i]] ? text(buttons[correct[i]].querySelector(".answer-text")) : "";
+      items += " <li><strong>" + LETTERS.charAt(correct[i]) + "</strong>" + (words ? " : " + escape(words) : "") + "</li>";
+    }
+    // the spaces between the tags keep the words apart when the result is read aloud (textContent)
+    return ' <p class="right-label">' + (correct.length > 1 ? "Les bonnes réponses :" : "La bonne réponse :") +
+      '</p> <ul class="right-answers">' + items + "</ul>";
   }
 
   // --- Countdown, only when the question has a timer ----------------------------------------
