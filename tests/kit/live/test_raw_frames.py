@@ -317,6 +317,9 @@ def refused_handshake(url: str, forwarded_for: str, cookie: str = "") -> int:
     return 101
 
 
+# A refused handshake leaves its client socket to the collector in websocket-client and urllib3 on some runs;
+# the warning it raises then says nothing of the server, which this test is about.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_connections_per_address_and_the_reserve(tmp_path: Path, databases: Databases) -> None:
     room = start_room(tmp_path, databases, TRUSTED_PROXIES="1", SOCKET_PER_ADDRESS="5", MAX_CONNECTIONS="30",
                       SOCKET_RESERVE="15")
@@ -326,8 +329,9 @@ def test_connections_per_address_and_the_reserve(tmp_path: Path, databases: Data
             before = len(log_lines(room))
             held += [Raw(room.server.url, forwarded_for=ROOM_NAT) for _ in range(5)]
             assert refused_handshake(room.server.url, ROOM_NAT) == 429
-            response = WebClient(room.server.url).http.get(room.server.url + "/socket.io/?EIO=4&transport=polling",
-                                                            headers={"X-Forwarded-For": ROOM_NAT}, timeout=10)
+            with WebClient(room.server.url).http as http:  # closed here, not whenever the collector runs
+                response = http.get(room.server.url + "/socket.io/?EIO=4&transport=polling",
+                                    headers={"X-Forwarded-For": ROOM_NAT}, timeout=10)
             assert response.status_code == 429 and "Trop de connexions" in response.text
             # Another address of the same room still gets in, until the reserve.
             held += [Raw(room.server.url, forwarded_for=OTHER) for _ in range(5)]
@@ -337,7 +341,9 @@ def test_connections_per_address_and_the_reserve(tmp_path: Path, databases: Data
             window = Raw(room.server.url, room.animator_cookie, FOURTH)
             assert window.connect(A, {"session": room.session_id}).startswith(f"40{A},")
             held.append(window)
-            assert WebClient(room.server.url).get("/sante").status_code == 200
+            health = WebClient(room.server.url)
+            with health.http:
+                assert health.get("/sante").status_code == 200
             # Room again once connections close (the window took one of the reserve: two must go).
             held.pop(0).close()
             held.pop(0).close()
