@@ -42,6 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_errors(app)
 
+    from kit.people.avatars import init_avatars
+
+    init_avatars(app)
+
     from kit.diagnostic.guide import init_diagnostic
 
     init_diagnostic(app)  # a malformed guide stops the start with `file:line: message`

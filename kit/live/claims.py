@@ -19,6 +19,7 @@ from kit.live.devices import bind_token_hash, token_hash
 from kit.live.errors import LiveError
 from kit.live.presence import ALIVE_FOR
 from kit.models import ClaimStatus, DeviceClaim, Participant, ParticipantDevice, Presence, Worker, utcnow
+from kit.people.nicknames import avatar_id
 
 
 def phone_connected(session_id: int, participant_id: int, except_device: str | None = None) -> bool:
@@ -97,7 +98,7 @@ def pending_claims(session_id: int) -> list[dict[str, Any]]:
                               .join(Participant, Participant.id == DeviceClaim.participant_id)
                               .where(DeviceClaim.session_id == session_id, DeviceClaim.status == ClaimStatus.PENDING)
                               .order_by(DeviceClaim.id))
-    return [{"id": cid, "participant": pid, "nickname": nickname, "avatar": avatar}
+    return [{"id": cid, "participant": pid, "nickname": nickname, "avatar": avatar_id(avatar)}
             for cid, pid, nickname, avatar in rows]
 
 

@@ -28,6 +28,7 @@ from kit.models import (
     as_utc,
     utcnow,
 )
+from kit.people.nicknames import avatar_id
 from kit.reports.rules import attendance_state
 from slides import Deck
 
@@ -182,7 +183,7 @@ def roster(session: Any) -> list[dict[str, Any]]:
     rows = db.session.execute(_ROSTER, {"session_id": session.id, "number": session.current_quiz or 0,
                                         "group_id": session.group_id,
                                         "alive_since": utcnow() - presence.ALIVE_FOR})
-    return [{"id": pid, "nickname": nickname, "avatar": avatar, "connected": bool(connected),
+    return [{"id": pid, "nickname": nickname, "avatar": avatar_id(avatar), "connected": bool(connected),
              "present": bool(present), "state": attendance_state(present, excused), "answer": choices,
              "devices": devices or 0, "new_device": bool(new_device)}
             for pid, nickname, avatar, connected, present, excused, choices, devices, new_device in rows]

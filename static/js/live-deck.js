@@ -23,6 +23,22 @@
     return node;
   }
   function hiddenText(text) { return el("span", "visually-hidden", text); }
+  // A participant's picture, drawn from the avatar sprite (kit/people/avatars.py), never an emoji: the
+  // roster sends its id. Decorative: the nickname is beside it.
+  function avatar(id, className) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    var use = document.createElementNS(ns, "use");
+    var href = root.dataset.avatars + "#avatar-" + (/^[a-z]+$/.test(id || "") ? id : "unknown");
+    svg.setAttribute("class", className);
+    svg.setAttribute("viewBox", "0 0 48 48");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    use.setAttribute("href", href);
+    use.setAttributeNS("http://www.w3.org/1999/xlink", "xlink:href", href); // browsers of before 2017
+    svg.appendChild(use);
+    return svg;
+  }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
   function textOf(html) { var box = el("div"); box.innerHTML = html; return box.textContent; }
   // A bar as long as count's share of total (the words beside it say the count).
@@ -359,7 +375,7 @@
     person.drawn = signature;
     var b = person.button;
     b.textContent = "";
-    b.appendChild(el("span", "person-avatar", p.avatar)).setAttribute("aria-hidden", "true");
+    b.appendChild(avatar(p.avatar, "person-avatar"));
     b.appendChild(el("span", "person-name", p.nickname));
     var dot = el("span", "person-connected" + (p.connected ? " is-on" : ""));
     dot.appendChild(el("span", "", p.connected ? "●" : "○")).setAttribute("aria-hidden", "true");
@@ -645,7 +661,7 @@
   socket.on("black", function (data) { deck.setBlack(!!(data && data.on)); });
   if (!projector && window.KitSkillGrid) {
     // Now, before any message can arrive: the grid listens to the levels sent at connection.
-    grid = window.KitSkillGrid({ root: root, socket: socket, request: request, el: el,
+    grid = window.KitSkillGrid({ root: root, socket: socket, request: request, el: el, avatar: avatar,
       state: function () { return state; }, roster: function () { return roster; } });
   }
   setStatus("connecting");

@@ -82,7 +82,7 @@
         var row = live.el("li", "skill-person");
         var name = live.el("p", "skill-person-name");
         name.id = "grille-" + person.id;
-        name.appendChild(live.el("span", "person-avatar", person.avatar)).setAttribute("aria-hidden", "true");
+        name.appendChild(live.avatar(person.avatar, "person-avatar"));
         name.appendChild(live.el("span", "", person.nickname));
         row.appendChild(name);
         skills.forEach(function (skill) {

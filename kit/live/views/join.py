@@ -22,7 +22,7 @@ from kit.live.codes import normalize_code
 from kit.live.devices import COOKIE, COOKIE_MAX_AGE, bind_device, participant_for_token
 from kit.live.fanout import refresh_animators
 from kit.models import ClaimStatus, Participant, SessionStatus, TrainingSession
-from kit.people.nicknames import AVATARS, NICKNAME, nickname_key
+from kit.people.nicknames import AVATAR_IDS, AVATARS, EMOJI_BY_ID, NICKNAME, avatar_name, nickname_key
 
 bp = Blueprint("join", __name__)
 
@@ -38,7 +38,9 @@ class NewParticipantForm(Form):
     nickname = StringField("Votre prénom ou surnom", validators=[
         DataRequired("Écrivez votre prénom ou un surnom."),
         Length(min=1, max=20, message="Écrivez 20 lettres au plus.")])
-    avatar = RadioField("Choisissez une image", choices=[SelectChoice(avatar, avatar) for avatar in AVATARS],
+    # The picture's id ("cat"); an emoji is taken too, from a form loaded before the pictures were drawn.
+    avatar = RadioField("Choisissez une image", choices=[SelectChoice(AVATAR_IDS[e], avatar_name(e)) for e in AVATARS],
+                        filters=[lambda value: AVATAR_IDS.get(value, value)],
                         validators=[DataRequired("Choisissez une image.")])
 
     def validate_nickname(self, field: StringField) -> None:
@@ -99,8 +101,7 @@ def session(code: str) -> str | tuple[str, int]:
 def _choose(live: TrainingSession, code: str, form: NewParticipantForm, status: int = 200) -> tuple[str, int]:
     people = db.session.scalars(sa.select(Participant).where(Participant.group_id == live.group_id)
                                 .order_by(Participant.nickname_key)).all()
-    return render_template("join/choose.html", session=live, code=code, people=people, form=form,
-                           avatars=AVATARS), status
+    return render_template("join/choose.html", session=live, code=code, people=people, form=form), status
 
 
 @bp.post("/j/<code>/nouveau")
@@ -122,7 +123,7 @@ def new_participant(code: str) -> tuple[str, int] | Response:
         form.nickname.errors = ["Le groupe est complet. Demandez à l'animateur ou l'animatrice."]
         return _choose(live, code, form, 400)
     participant = Participant(group_id=live.group_id, nickname=form.nickname.data, nickname_key=key,
-                              avatar=form.avatar.data)
+                              avatar=EMOJI_BY_ID[form.avatar.data or ""])
     db.session.add(participant)
     try:
         db.session.commit()

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from kit.extensions import db, socketio
 from kit.models import DeviceClaim, Participant
+from kit.people.nicknames import AVATAR_NAMES
 from tests.factories import join_as
 
 from .conftest import Live, events
@@ -48,6 +49,9 @@ def test_a_connected_name_waits_for_the_animators_approval(live: Live) -> None:
     assert not connects(live, phone)  # not Awa until accepted
     roster = latest_roster(animator)
     assert [c["nickname"] for c in roster["claims"]] == ["Awa"]
+    # The picture's id, never the stored emoji: the presenter draws it from the sprite (docs/protocol.md).
+    assert roster["claims"][0]["avatar"] == "cat"
+    assert {p["avatar"] for p in roster["participants"]} <= set(AVATAR_NAMES)
     claim_id = roster["claims"][0]["id"]
 
     ack = animator.emit("approve_device", {"claim": claim_id, "accept": True}, namespace=A, callback=True)
