@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from kit.diagnostic.commands import diagnostic_cli
 from kit.extensions import db
 from kit.models import Role, User
 from kit.ops.backup import BackupError, check_backup, create_backup, restore_backup
-from kit.ops.instance import prepare_instance
+from kit.ops.instance import mark_demo, prepare_instance
 from kit.ops.mail_commands import mail_cli
 from kit.people.demo import (
     DEMO_ADMIN_EMAIL,
@@ -106,6 +107,7 @@ def setup_command(demo: bool) -> None:
         raise SystemExit(1) from exc
     click.echo(f"Base de données prête. Modules importés : {', '.join(changed) or 'déjà à jour'}")
     if demo:
+        _trial_badges()
         create_demo()
         click.echo(f"Compte de démonstration : {DEMO_EMAIL} / mot de passe : {DEMO_PASSWORD}")
         click.echo(f"Compte éditeur de démonstration : {DEMO_ADMIN_EMAIL} / mot de passe : {DEMO_ADMIN_PASSWORD}")
@@ -115,6 +117,16 @@ def setup_command(demo: bool) -> None:
                    f"{DEMO_COUNSELOR_PASSWORD}")
         for what, email, password in demo_accounts():
             click.echo(f"{what} : {email} / mot de passe : {password}")
+
+
+def _trial_badges() -> None:
+    """A demo instance issues trial badges while PUBLIC_BASE_URL is unset (kit/badges/trial.py): said here."""
+    mark_demo(Path(current_app.instance_path))
+    if not os.environ.get("BADGES_TRIAL"):  # the environment, when it says, has the last word (kit/config.py)
+        current_app.config["BADGES_TRIAL"] = True
+    if current_app.config["BADGES_TRIAL"] and not current_app.config.get("PUBLIC_BASE_URL"):
+        click.echo(f"Badges d'essai (démonstration) : délivrés à l'adresse {current_app.config['BADGES_TRIAL_URL']}, "
+                   "non vérifiables hors de cet ordinateur. Pour de vrais badges : PUBLIC_BASE_URL (docs/badges.md).")
 
 
 users_cli = AppGroup("users", help="Gérer les comptes.")

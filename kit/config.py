@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from flask import Flask
 from sqlalchemy.engine import make_url
 
-from kit.ops.instance import read_secret
+from kit.ops.instance import is_demo, read_secret
 
 
 class Config:
@@ -59,6 +59,11 @@ class Config:
     # is reachable from the Internet (e.g. "https://kit.example.org"): never a laptop's LAN address,
     # or nobody could verify the badge once the laptop is off. No badge is issued while it is unset.
     PUBLIC_BASE_URL: str | None = None
+    # A demo instance (`flask setup --demo` writes instance/demo) issues trial badges while PUBLIC_BASE_URL is
+    # unset: on http://localhost:PORT, each page saying they cannot be verified off this computer
+    # (kit/badges/trial.py, docs/badges.md). Read from instance/demo at each start unless the environment sets it.
+    BADGES_TRIAL: bool = False
+    BADGES_TRIAL_URL: str = "http://localhost:5000"  # derived from PORT (run.py's) at each start
     # Tests serve on 127.0.0.1, the only address the offline validators fetch: they allow loopback.
     BADGES_ALLOW_LOOPBACK: bool = False
     BADGE_ISSUER_NAME: str = "Kit Animateur — programme « Bases du smartphone »"
@@ -133,7 +138,7 @@ ENVIRONMENT: dict[str, str] = {
     **{name: name for name in ("SOCKETIO_MESSAGE_QUEUE", "MODULES_DIR", "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED",
                                "JOIN_BASE_URL", "GROUP_MAX_PARTICIPANTS", "COURSE_MAX_CAPACITY", "SOCKETIO_ASYNC_MODE",
                                "LIVE_REFRESH_SECONDS", "LIVE_LARGE_ROOM", "IMAGE_MAX_BYTES", "PUBLIC_BASE_URL",
-                               "BADGES_ALLOW_LOOPBACK", "BADGE_ISSUER_NAME", "BADGE_ISSUER_EMAIL",
+                               "BADGES_ALLOW_LOOPBACK", "BADGES_TRIAL", "BADGE_ISSUER_NAME", "BADGE_ISSUER_EMAIL",
                                "BADGE_ISSUER_URL", "BADGE_SIGNING_KEY_FILE", "TRUSTED_PROXIES", "MAX_CONNECTIONS",
                                "SOCKET_PER_ADDRESS", "SOCKET_RESERVE", "SOCKET_CONNECT_LIMIT", "LOG_FORMAT",
                                "LOG_LEVEL", "GC_TUNING", "GC_SLOW_PAUSE_MS", "HUB_STALL_MS", "AUTO_MIGRATE",
@@ -207,8 +212,13 @@ def check_server_packages(config: Mapping[str, Any]) -> None:
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     """Defaults, then the environment as it is now, then the tests' overrides. Creates nothing."""
     app.config.from_object(Config)
-    app.config.update(from_environment(os.environ))
+    environment = from_environment(os.environ)
+    app.config.update(environment)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # where SQLite's file goes
+    if "BADGES_TRIAL" not in environment:
+        app.config["BADGES_TRIAL"] = is_demo(Path(app.instance_path))
+    port = os.environ.get("PORT", "").strip()
+    app.config["BADGES_TRIAL_URL"] = f"http://localhost:{port if port.isdigit() else 5000}"
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "kit.sqlite3")
     if test_config:

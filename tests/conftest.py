@@ -38,6 +38,9 @@ TEST_CONFIG = {
     "LIVE_REFRESH_SECONDS": 0,  # roster and results are sent at once, inside the handler
     "WORKER_HEARTBEAT": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast: tests hash passwords often
+    # A checkout where the README's `flask setup --demo` ran has instance/demo: the tests never issue trial
+    # badges unless they ask (tests/kit/badges/test_trial.py).
+    "BADGES_TRIAL": False,
 }
 
 

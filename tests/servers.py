@@ -110,7 +110,9 @@ class AppServer:
         """Start it and wait until it answers."""
         env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), "SECRET_KEY": "test-secret",
                "DATABASE_URL": self.database_url, "RATELIMIT_ENABLED": "false",
-               "JOIN_BASE_URL": self.url, "GRACEFUL_TIMEOUT": "5", **self.env}
+               "JOIN_BASE_URL": self.url, "GRACEFUL_TIMEOUT": "5",
+               "BADGES_TRIAL": "false",  # as TEST_CONFIG: a checkout's instance/demo changes no test server
+               **self.env}
         if MESSAGE_QUEUE:
             env.setdefault("SOCKETIO_MESSAGE_QUEUE", MESSAGE_QUEUE)
         env.pop("FLASK_APP", None)

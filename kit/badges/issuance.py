@@ -1,7 +1,8 @@
 """Issuing and revoking badges, and erasing a participant's personal data.
 
 A badge is issued once its criteria are all met, and only under a public base URL:
-its identifiers must stay verifiable once the laptop that issued it is off.
+its identifiers must stay verifiable once the laptop that issued it is off. A demo instance
+issues trial badges instead, on its own address (kit/badges/trial.py).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,12 +24,15 @@ from kit.badges.openbadges.keys import SigningKey, load_or_create_key
 from kit.badges.openbadges.ob3 import sign_credential
 from kit.badges.openbadges.recipient import hash_identity, normalize_email, normalize_phone
 from kit.badges.openbadges.results import dumps
+from kit.badges.trial import TRIAL_ISSUER_EMAIL, trial_base_url, trial_mode
 from kit.extensions import db
 from kit.models import BadgeAssertion, Participant, ParticipantDevice, User, as_utc, utcnow
 from kit.reports.figures import animator_history, participant_history
 
 LOCAL_SUFFIXES = (".localhost", ".local", ".lan", ".home", ".internal", ".intranet", ".localdomain", ".home.arpa")
 ERASED_REASON = "Données personnelles effacées à la demande de la personne."
+TRY_IT = ("Pour seulement essayer sur cet ordinateur, `flask --app kit setup --demo` active les badges d'essai "
+          "(docs/badges.md).")
 
 
 class IssuanceError(Exception):
@@ -57,10 +62,12 @@ def _is_loopback(host: str) -> bool:
 def public_base_url() -> str:
     """The configured public base URL of the badges, or an IssuanceError saying what to do."""
     configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    if not configured and trial_mode():
+        return trial_base_url()
     if not configured:
         raise IssuanceError("Les badges ne peuvent pas encore être délivrés : l'adresse publique du Kit "
                             "(PUBLIC_BASE_URL) n'est pas réglée. Demandez à la personne qui installe le Kit "
-                            "de l'indiquer, par exemple https://kit.exemple.fr.")
+                            f"de l'indiquer, par exemple https://kit.exemple.fr. {TRY_IT}")
     parts = urlsplit(configured)
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host or parts.query or parts.fragment:
@@ -75,14 +82,39 @@ def public_base_url() -> str:
 
 def issuer() -> Issuer:
     """The issuer profile, from the configuration."""
-    email = current_app.config.get("BADGE_ISSUER_EMAIL")
+    base = public_base_url()  # the address first: without it, nothing else matters
+    email = current_app.config.get("BADGE_ISSUER_EMAIL") or (TRIAL_ISSUER_EMAIL if trial_mode() else None)
     if not email:
         raise IssuanceError("Les badges ne peuvent pas encore être délivrés : l'adresse e-mail de l'émetteur "
-                            "(BADGE_ISSUER_EMAIL) n'est pas réglée.")
-    base = public_base_url()
-    return Issuer(name=current_app.config["BADGE_ISSUER_NAME"], url=current_app.config.get("BADGE_ISSUER_URL") or base,
+                            "(BADGE_ISSUER_EMAIL) n'est pas réglée. Demandez à la personne qui installe le Kit "
+                            f"de l'indiquer, par exemple badges@kit.exemple.fr. {TRY_IT}")
+    return Issuer(name=issuer_name(), url=current_app.config.get("BADGE_ISSUER_URL") or base,
                   email=email, description="Formation « bases du smartphone » : 14 heures animées par des pairs "
                                            "dans les structures de l'insertion par l'activité économique.")
+
+
+def issuer_name() -> str:
+    """The issuer's name; a trial badge's says so, in the signed credential too."""
+    name = str(current_app.config["BADGE_ISSUER_NAME"])
+    return f"{name} (essai, non vérifiable)" if trial_mode() else name
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether badges can be issued now, told before any form: `problem` says why not and what to do."""
+
+    problem: str | None
+    trial: bool = False
+    base_url: str | None = None
+
+
+def readiness() -> Readiness:
+    """What the pages leading to issuing a badge say first (the same checks as issuing it)."""
+    try:
+        issuer()
+        return Readiness(None, trial_mode(), public_base_url())
+    except IssuanceError as error:
+        return Readiness(error.message)
 
 
 def signing_key() -> SigningKey:

@@ -2,6 +2,8 @@
 
 - `secret_key` signs the session cookies. Every process of a server must read the same one.
 - the badge issuer's Ed25519 key signs the Open Badges 3.0 credentials (kit/badges/openbadges/keys.py).
+- `demo`, written by `flask setup --demo` only: this instance is a demonstration, whose badges are trial ones
+  (kit/badges/trial.py). A file, so that the choice is explicit, seen with `ls instance/`, and undone by deleting it.
 Neither is ever committed: `instance/` is in .gitignore.
 """
 
@@ -17,6 +19,11 @@ from flask import Flask
 from kit.badges.openbadges.keys import load_or_create_key
 
 SECRET_FILE = "secret_key"
+DEMO_FILE = "demo"
+DEMO_TEXT = ("Instance de démonstration, faite par `flask --app kit setup --demo`.\n"
+             "Sans PUBLIC_BASE_URL, ses badges sont des badges d'essai, à l'adresse http://localhost:PORT :\n"
+             "non vérifiables hors de cet ordinateur. Supprimez ce fichier et réglez PUBLIC_BASE_URL\n"
+             "pour délivrer de vrais badges (docs/badges.md).\n")
 
 
 def read_secret(instance: Path) -> str | None:
@@ -56,3 +63,14 @@ def prepare_instance(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = make_secret(instance)
     load_or_create_key(Path(app.config["BADGE_SIGNING_KEY_FILE"]))
+
+
+def mark_demo(instance: Path) -> None:
+    """Record that this instance is a demonstration (`flask setup --demo`)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    (instance / DEMO_FILE).write_text(DEMO_TEXT, encoding="utf-8")
+
+
+def is_demo(instance: Path) -> bool:
+    """Whether `flask setup --demo` made this instance a demonstration."""
+    return (instance / DEMO_FILE).is_file()

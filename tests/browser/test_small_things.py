@@ -1,5 +1,6 @@
 """Issue 17, item 9, the small things of a real room, in Chromium on the demo: the admin's navigation keeps each
-link on one line, the module editor's text uses the height of a 1280×720 screen, and outside a live session the
+link on one line, the admin's home names every session's animator and fits a phone
+without sideways scroll, the module editor's text uses the height of a 1280×720 screen, and outside a live session the
 « rejoindre la séance » slide says why it shows no QR code."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, ViewportSize, expect
 
 from kit.people.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_EMAIL, DEMO_PASSWORD
-from tests.browser.helpers import PHONE, PROJECTOR, signed_in
+from tests.browser.helpers import AXE, PHONE, PROJECTOR, describe, signed_in
 from tests.browser.test_live_animator import start_session
 from tests.servers import AppServer
 
@@ -32,6 +33,31 @@ def test_the_admin_navigation_keeps_each_link_on_one_line(browser: Browser, app_
         assert split == [], f"liens coupés sur deux lignes : {split}"
         header = page.locator(".app-header")
         assert header.evaluate("h => h.scrollWidth <= h.clientWidth"), "la navigation déborde"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_the_admin_home_names_each_animator_and_fits_the_screen(browser: Browser, app_server: AppServer,
+                                                                artifacts: Path, label: str) -> None:
+    """All the demo's sessions, each with its animator; one card per session on a phone, no sideways scroll."""
+    context = signed_in(browser, app_server.url, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, SIZES[label])
+    try:
+        page = context.new_page()
+        page.goto(app_server.url + "/animateur/")
+        expect(page).to_have_title("Toutes les séances — Kit Animateur")
+        rows = page.locator(".session-table tbody tr")
+        expect(rows.first).to_be_visible()
+        others = rows.filter(has_text="Julien (démo)")  # another animator's session, named as such
+        expect(others.first).to_be_visible()
+        expect(rows.filter(has_text="Samia (démo)").first).to_be_visible()
+        expect(others.first.locator("td[data-label=\"Animateur\"]")).to_have_text("Julien (démo)")
+        page.screenshot(path=str(artifacts / f"admin-accueil-{label}.png"), full_page=label != "1280")
+        width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width <= inner, f"la page déborde à {label} px : {width} px de large"
+        page.evaluate(AXE.read_text())  # the CSP refuses add_script_tag
+        violations = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+        assert not violations, describe(violations)
     finally:
         context.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
@@ -86,10 +87,13 @@ def test_setup_on_an_empty_database(empty_database: str) -> None:
     assert "déjà à jour" in again.output
 
 
-def test_setup_demo_prints_every_demo_account(empty_database: str) -> None:
+def test_setup_demo_prints_every_demo_account(empty_database: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Each demo account of the README, with its password: the courses' ones too."""
     from tests.conftest import make_app
 
+    # `setup --demo` marks its instance folder (instance/demo): a folder of the test's, not the checkout's.
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path / "instance"))
     app = make_app(empty_database)
     result = app.test_cli_runner().invoke(args=["setup", "--demo"])
     assert result.exit_code == 0, result.output

@@ -13,7 +13,13 @@ from wtforms import BooleanField, EmailField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from kit.badges.criteria import by_kind, class_for, earned, evaluate
-from kit.badges.issuance import IssuanceError, active_assertion, erase_participant, issue_participant_badge
+from kit.badges.issuance import (
+    IssuanceError,
+    active_assertion,
+    erase_participant,
+    issue_participant_badge,
+    readiness,
+)
 from kit.badges.revocation import revoke_from_form
 from kit.content.library import module_titles
 from kit.evidence.observed import LEVEL_WORDS, ObservationError, observe_outside, observed_skills, outside_levels
@@ -61,7 +67,7 @@ def index() -> str:
                                      .order_by(TrainingGroup.created_at.desc())))
     return render_template("progress/index.html", spec=spec, history=history, results=results,
                            done=earned(results), modules=module_titles(), groups=groups,
-                           assertion=active_assertion(spec.slug, animator_id=current_user.id))
+                           assertion=active_assertion(spec.slug, animator_id=current_user.id), issuing=readiness())
 
 
 @bp.get("/groupes/<int:group_id>")
@@ -77,7 +83,7 @@ def group(group_id: int) -> str:
         results = evaluate(spec, history)
         rows.append((participant, by_kind(results), earned(results),
                      active_assertion(spec.slug, participant_id=participant.id)))
-    return render_template("progress/group.html", group=found, rows=rows, spec=spec)
+    return render_template("progress/group.html", group=found, rows=rows, spec=spec, issuing=readiness())
 
 
 @bp.get("/participants/<int:participant_id>")
@@ -96,7 +102,7 @@ def _participant_page(found: Participant, badge_form: ParticipantBadgeForm, stat
     return render_template("progress/participant.html", participant=found, spec=spec, history=history,
                            results=results, done=earned(results), badges=badges, badge_form=badge_form,
                            skills=skills(), observed=observed_skills(found.id), outside=outside_levels(found.id),
-                           level_words=LEVEL_WORDS,
+                           level_words=LEVEL_WORDS, issuing=readiness(),
                            action_form=ActionForm(), revoke_form=RevokeForm(), erase_form=EraseForm(),
                            active=next((b for b in badges if not b.revoked), None)), status
 

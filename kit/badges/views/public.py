@@ -30,6 +30,7 @@ from kit.badges.openbadges.documents import (
     ob2_issuer,
     ob2_revoked,
 )
+from kit.badges.trial import TRIAL_WARNING, is_trial_badge
 from kit.extensions import db
 from kit.models import BadgeAssertion, as_utc
 from kit.people.access import may_see_assertion
@@ -37,6 +38,17 @@ from kit.people.access import may_see_assertion
 bp = Blueprint("badges", __name__, url_prefix="/badges")
 
 NOT_CONFIGURED = "Les badges de ce Kit ne sont pas encore publiés : son adresse publique n'est pas réglée."
+
+
+@bp.app_template_test("trial_badge")
+def _trial_badge(assertion: BadgeAssertion) -> bool:
+    """`{% if b is trial_badge %}`: every page that shows a badge says when it is a trial one."""
+    return is_trial_badge(assertion)
+
+
+@bp.app_context_processor
+def _trial_warning() -> dict[str, str]:
+    return {"trial_warning": TRIAL_WARNING}
 
 
 def _urls() -> Urls:

@@ -17,7 +17,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from kit.badges.criteria import class_for, earned, evaluate
-from kit.badges.issuance import IssuanceError, active_assertion, issue_animator_badge
+from kit.badges.issuance import IssuanceError, active_assertion, issue_animator_badge, readiness
 from kit.badges.revocation import revoke_from_form
 from kit.content.library import module_titles
 from kit.diagnostic.figures import region_counts
@@ -103,7 +103,7 @@ def _animator_page(animator: User, training_form: TrainingForm | None = None,
         active=next((b for b in badges if not b.revoked), None),
         training_form=training_form or TrainingForm(),
         observation_form=observation_form or _observation_form(animator),
-        action_form=ActionForm(), revoke_form=RevokeForm()), status
+        action_form=ActionForm(), revoke_form=RevokeForm(), issuing=readiness()), status
 
 
 @bp.get("/animateurs/<int:animator_id>")

@@ -67,11 +67,13 @@ def test_records_then_issue_then_revoke(app: Flask, client: FlaskClient, ids: di
     client.post(f"{url}/formation", data={"training_day": "2026-10-05", "training_note": "Promo d'octobre"})
     client.post(f"{url}/observation", data={"session": ids["session"]})
     page = text(client.get(url))
-    assert "Promo d'octobre" in page and "Séance observée et validée" in page and "Délivrer le badge" in page
-    # No public address yet: the click is refused with what to do.
+    assert "Promo d'octobre" in page and "Séance observée et validée" in page
+    # No public address yet: the page says so instead of offering the button, and a forged click is refused.
+    assert "PUBLIC_BASE_URL" in page and "Délivrer le badge" not in page
     response = client.post(f"{url}/badge")
     assert response.status_code == 400 and "PUBLIC_BASE_URL" in text(response)
     enable_badges(app, tmp_path)
+    assert "Délivrer le badge" in text(client.get(url))
     assert client.post(f"{url}/badge").status_code == 302
     with app.app_context():
         badge = db.session.scalar(sa.select(BadgeAssertion))
