@@ -4,6 +4,11 @@ A phone opens the keypad, joins the demo session and reaches the live page; ever
 is named by its content and cached a year, `immutable`. It then opens the keypad and the live page again,
 in the same browser: Chromium takes every static file from its cache, none from the network (not even a
 304 revalidation), as the DevTools protocol tells.
+
+Within its max-age a file is taken from the cache whatever the header says: with the former `max-age=3600`
+the second visit passed too, a minute later. What fails with it is the header of the first visit, which says
+whether the phone still finds its files cached after an hour, a day or a week (Chromium's clock for its
+cache cannot be moved forward from a test).
 """
 
 from __future__ import annotations
