@@ -38,6 +38,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_headers(app)
 
+    from kit.ops.static_files import init_static_files
+
+    init_static_files(app)  # /static/ under content-hashed names, cached for a year
+
     from kit.errors import init_errors
 
     init_errors(app)

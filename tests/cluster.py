@@ -160,7 +160,9 @@ def site_config(ports: list[int], listen_port: int, static: Path = ROOT / "stati
     text = _replace_once(r"(?:^ *server 127\.0\.0\.1:\d+[^;\n]*;\n)+", lines, text, flags=re.M)
     text = _replace_once(r"^( *)listen 80;\n\1listen \[::\]:80;\n", f"    listen 127.0.0.1:{listen_port};\n", text,
                          flags=re.M)
-    return _replace_once(r"alias /srv/kit-animateur/static/;", f"alias {static}/;", text)
+    # Two aliases: the hashed names' (kit/ops/static_files.py) and the plain names'.
+    assert text.count("alias /srv/kit-animateur/static/") == 2, "deploy/nginx.conf: two static aliases expected"
+    return text.replace("alias /srv/kit-animateur/static/", f"alias {static}/")
 
 
 def main_config(site: str, folder: Path, worker_processes: str = "auto") -> str:

@@ -13,8 +13,11 @@ is in static/js, their style in static/css (docs/operations.md).
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from flask.sessions import SessionMixin
 
 from kit.extensions import CookieSessionInterface
+
+STATIC_ENDPOINTS = ("static", "favicon.favicon")  # kit/ops/static_files.py, kit/ops/views/favicon.py
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -37,6 +40,16 @@ class HttpsAwareSessionInterface(CookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(super().get_cookie_secure(app) or request.is_secure)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Not for a static file: it is the same for everyone, and its cache must not depend on cookies.
+
+        Flask-Login's after_request handler opens the session on every response, and Flask then adds
+        `Vary: Cookie`: a browser would not reuse a static file cached a year under another session cookie.
+        """
+        if request.endpoint in STATIC_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
 
 
 def init_headers(app: Flask) -> None:

@@ -31,6 +31,7 @@ def warm(app: Flask) -> dict[str, float]:
     for name in app.jinja_env.list_templates(extensions=["html", "svg", "txt", "xml"]):
         app.jinja_env.get_template(name)  # Jinja keeps the compiled template for every later render
         templates += 1
-    return {"decks": decks + len(live), "templates": templates,
+    static = app.extensions["static_digests"].warm()  # the hashed names of static/ (kit/ops/static_files.py)
+    return {"decks": decks + len(live), "templates": templates, "static_files": static,
             "decks_ms": round(1000 * (compiled - started), 1),
             "templates_ms": round(1000 * (time.perf_counter() - compiled), 1)}
