@@ -58,6 +58,17 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def writer_engine(engine: sa.Engine) -> sa.Engine:
+    """An engine on the same SQLite file for the live writer's native thread (kit/live/group_commit.py).
+
+    One connection (StaticPool), opened and used by that one thread only, set up like every other.
+    """
+    writer = sa.create_engine(engine.url, poolclass=sa.pool.StaticPool,
+                              connect_args={"check_same_thread": False, "timeout": 5})
+    sa.event.listen(writer, "connect", _sqlite_pragmas)
+    return writer
+
+
 def init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     db.init_app(app)

@@ -1,18 +1,23 @@
 """Answers and attendance: the hot path of a live session.
 
 A phone's answer is checked against the question's state, stored by one atomic upsert and committed
-before the caller acknowledges it. The statements are built once: building one costs more than running it.
+before the caller acknowledges it; answers that arrive together share one transaction
+(kit/live/group_commit.py). The statements are built once: building one costs more than running it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kit.extensions import db
+from kit.extensions import db, socketio
+from kit.live import group_commit
 from kit.live.errors import LiveError
 from kit.live.service import quiz_of
 from kit.models import (
@@ -34,38 +39,96 @@ _QUESTIONS = SessionQuestion.__table__
 _ANSWERS = Answer.__table__
 _ATTENDANCE = Attendance.__table__
 
-# Built once: the session's status and the question's state, read before every answer.
+# Built once: for the sessions and question numbers of a batch of answers, each session's status and the
+# questions' states (one statement for the whole batch; the pairs are sorted out in Python).
 _ANSWERABLE = (
-    sa.select(_SESSIONS.c.status, _QUESTIONS.c.state, _QUESTIONS.c.opened_at)
+    sa.select(_SESSIONS.c.id, _SESSIONS.c.status, _QUESTIONS.c.quiz_number, _QUESTIONS.c.state,
+              _QUESTIONS.c.opened_at)
     .outerjoin(_QUESTIONS, sa.and_(_QUESTIONS.c.session_id == _SESSIONS.c.id,
-                                   _QUESTIONS.c.quiz_number == sa.bindparam("number")))
-    .where(_SESSIONS.c.id == sa.bindparam("session_id"))
+                                   _QUESTIONS.c.quiz_number.in_(sa.bindparam("numbers", expanding=True))))
+    .where(_SESSIONS.c.id.in_(sa.bindparam("session_ids", expanding=True)))
 )
 _ANSWERS_OF = sa.select(_ANSWERS.c.participant_id, _ANSWERS.c.choices).where(
     _ANSWERS.c.session_id == sa.bindparam("session_id"), _ANSWERS.c.quiz_number == sa.bindparam("number"))
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """One answer as a handler received it, before the database has checked and stored it."""
+
+    session_id: int
+    deck: Deck
+    participant_id: int
+    number: int
+    choices: Sequence[int]
+    entered_by: str = "phone"
+    received_at: datetime = field(default_factory=utcnow)
+
 
 def submit_answer(session_id: int, revision_deck: Deck, participant_id: int, number: int,
                   choices: Sequence[int], entered_by: str = "phone") -> list[int]:
     """Record an answer, committed before the caller acknowledges it. Returns the stored choices.
 
-    A participant may change their answer while the question is open.
+    A participant may change their answer while the question is open. Under gevent the process's answer
+    writer commits the answers that arrive together in one transaction (kit/live/group_commit.py);
+    elsewhere (the test clients, the CLI) the answer is committed here, alone.
     """
-    # The session's connection runs the prebuilt statements directly (Session.execute costs more than they do).
-    connection = db.session.connection()
-    row = connection.execute(_ANSWERABLE, {"session_id": session_id, "number": number}).one_or_none()
-    if row is None or row.status != SessionStatus.LIVE:
-        raise LiveError("Cette séance n'est pas en cours.", "pas_en_cours")
-    quiz = quiz_of(revision_deck, number)
-    if row.state is None:
-        raise LiveError("Cette question n'est pas encore ouverte.", "pas_ouverte")
-    if row.state != QuestionState.OPEN:
-        raise LiveError("Trop tard : les réponses à cette question sont fermées.", "fermee")
-    if quiz.timer_seconds and utcnow() > as_utc(row.opened_at) + timedelta(seconds=quiz.timer_seconds) + TIMER_GRACE:
-        raise LiveError("Trop tard : le temps de cette question est écoulé.", "temps_ecoule")
-    stored = check_choices(quiz, choices)
-    _upsert_answer(connection, session_id, number, participant_id, stored, entered_by)
+    submitted = Submitted(session_id, revision_deck, participant_id, number, choices, entered_by)
+    writer = group_commit.for_app(current_app, socketio.async_mode)
+    if writer is not None:
+        return writer.write(write_batch, submitted)
+    [outcome] = write_batch(db.session.connection(), [submitted])
+    if isinstance(outcome, LiveError):
+        db.session.rollback()
+        raise outcome
     db.session.commit()
-    return stored
+    return outcome
+
+
+def write_batch(connection: sa.Connection, batch: Sequence[Submitted]) -> list[list[int] | LiveError]:
+    """Check and store a batch of answers in the caller's transaction; each answer's stored choices, or the
+    French refusal of that answer alone. The caller commits before anyone is acknowledged."""
+    session_ids = sorted({s.session_id for s in batch})
+    numbers = sorted({s.number for s in batch if isinstance(s.number, int)})
+    statuses: dict[int, str] = {}
+    questions: dict[tuple[int, int], Any] = {}
+    for row in connection.execute(_ANSWERABLE, {"session_ids": session_ids, "numbers": numbers or [0]}):
+        statuses[row.id] = row.status
+        if row.quiz_number is not None:
+            questions[(row.id, row.quiz_number)] = row
+    outcomes: list[list[int] | LiveError] = []
+    accepted: list[dict[str, Any]] = []
+    for submitted in batch:
+        try:
+            stored = _accept(submitted, statuses.get(submitted.session_id),
+                             questions.get((submitted.session_id, submitted.number)))
+        except LiveError as refusal:
+            outcomes.append(refusal)
+            continue
+        outcomes.append(stored)
+        accepted.append({"session_id": submitted.session_id, "quiz_number": submitted.number,
+                         "participant_id": submitted.participant_id, "choices": stored,
+                         "entered_by": submitted.entered_by, "answered_at": submitted.received_at})
+    if accepted:
+        # One statement for the batch, atomic under concurrency: the unique constraint decides, not a prior
+        # SELECT. Two answers of one phone in the same batch: the later one stays, as it would one by one.
+        connection.execute(_upsert_statement(connection.dialect.name), accepted)
+    return outcomes
+
+
+def _accept(submitted: Submitted, status: str | None, question: Any | None) -> list[int]:
+    """The stored choices of an answer, or the LiveError that refuses it (checked in this order)."""
+    if status != SessionStatus.LIVE:
+        raise LiveError("Cette séance n'est pas en cours.", "pas_en_cours")
+    quiz = quiz_of(submitted.deck, submitted.number)
+    if question is None:
+        raise LiveError("Cette question n'est pas encore ouverte.", "pas_ouverte")
+    if question.state != QuestionState.OPEN:
+        raise LiveError("Trop tard : les réponses à cette question sont fermées.", "fermee")
+    deadline = as_utc(question.opened_at) + timedelta(seconds=quiz.timer_seconds or 0) + TIMER_GRACE
+    if quiz.timer_seconds and submitted.received_at > deadline:
+        raise LiveError("Trop tard : le temps de cette question est écoulé.", "temps_ecoule")
+    return check_choices(quiz, submitted.choices)
 
 
 def check_choices(quiz: Quiz, choices: Sequence[int]) -> list[int]:
@@ -97,19 +160,10 @@ def _upsert_statement(dialect_name: str) -> sa.Insert:
     return statement
 
 
-def _upsert_answer(connection: sa.Connection, session_id: int, number: int, participant_id: int, choices: list[int],
-                   entered_by: str) -> None:
-    # One statement, atomic under concurrency: the unique constraint decides, not a prior SELECT.
-    statement = _upsert_statement(connection.dialect.name)
-    connection.execute(statement, {"session_id": session_id, "quiz_number": number, "participant_id": participant_id,
-                                   "choices": choices, "entered_by": entered_by,
-                                   "answered_at": utcnow()})
-
-
 _ATTENDS: dict[str, sa.Insert] = {}
 
 
-def _attend_statement(dialect_name: str) -> sa.Insert:
+def attend_statement(dialect_name: str) -> sa.Insert:
     """INSERT … ON CONFLICT for attendance, built once per dialect: only an « excusé » row changes (to present)."""
     statement = _ATTENDS.get(dialect_name)
     if statement is None:
@@ -127,7 +181,7 @@ def record_attendance(session_id: int, participant_id: int, commit: bool = True)
     One statement, atomic when two phones of the same participant join at once. With `commit=False`
     the caller commits it with the rest of its transaction.
     """
-    db.session.execute(_attend_statement(db.session.get_bind().dialect.name),
+    db.session.execute(attend_statement(db.session.get_bind().dialect.name),
                        {"session_id": session_id, "participant_id": participant_id, "present": True,
                         "joined_at": utcnow()})
     if commit:

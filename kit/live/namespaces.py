@@ -200,10 +200,7 @@ class ParticipantNamespace(GuardedNamespace):
         join_room(phones_room(session.id))
         join_room(participant_room(session.id, participant_id))
         # Presence and attendance in one transaction.
-        presence.connect(request.sid, session.id, participant_id, commit=False,  # type: ignore[attr-defined]
-                         device=device)
-        answers.record_attendance(session.id, participant_id, commit=False)
-        db.session.commit()
+        presence.join(request.sid, session.id, participant_id, device)  # type: ignore[attr-defined]
         deck = deck_by_revision_id(session.revision_id)
         emit("state", participant_state(session, deck, participant_id))
         refresh_animators(session.id)

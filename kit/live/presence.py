@@ -8,18 +8,28 @@ shown as connected forever.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 
 from kit.extensions import db, socketio
+from kit.live import group_commit
+from kit.live.answers import attend_statement
 from kit.models import Attendance, Presence, TrainingSession, Worker, as_utc, utcnow
 
 HEARTBEAT_SECONDS = 15
 ALIVE_FOR = timedelta(seconds=3 * HEARTBEAT_SECONDS)
 FORGET_AFTER = timedelta(minutes=10)
+
+_PRESENCE = cast(sa.Table, Presence.__table__)
+_SESSIONS = cast(sa.Table, TrainingSession.__table__)
+_ATTENDANCE = cast(sa.Table, Attendance.__table__)
+Item = TypeVar("Item")
+Outcome = TypeVar("Outcome")
 
 
 def worker_id() -> str:
@@ -58,35 +68,79 @@ def _heartbeat_loop(app: Flask, wid: str) -> None:
                 app.logger.exception("battement de cœur du processus impossible")
 
 
-def connect(sid: str, session_id: int, participant_id: int, commit: bool = True, device: str | None = None) -> None:
-    """Record a participant's open connection (`commit=False`: the caller commits it with the rest).
+@dataclass(frozen=True)
+class Joined:
+    """A phone's connection to record: its presence, and the participant marked present."""
 
-    A plain INSERT: a connection's sid is new.
+    sid: str
+    worker_id: str
+    session_id: int
+    participant_id: int
+    device: str | None
+    at: datetime
+
+
+def join(sid: str, session_id: int, participant_id: int, device: str | None = None) -> None:
+    """Record a participant's open connection and mark them present, in one transaction.
+
+    Under gevent through the process's group commit (kit/live/group_commit.py), with the other phones
+    joining at the same moment; elsewhere committed here.
     """
-    db.session.execute(sa.insert(cast(sa.Table, Presence.__table__)), {
-        "sid": sid, "worker_id": worker_id(), "session_id": session_id, "participant_id": participant_id,
-        "connected_at": utcnow(), "device": device})
-    if commit:
-        db.session.commit()
+    joined = Joined(sid, worker_id(), session_id, participant_id, device, utcnow())
+    _write(join_batch, joined)
+
+
+def join_batch(connection: sa.Connection, batch: Sequence[Joined]) -> list[None]:
+    """Insert the connections (a sid is new: plain INSERTs) and mark their participants present."""
+    connection.execute(sa.insert(_PRESENCE), [
+        {"sid": j.sid, "worker_id": j.worker_id, "session_id": j.session_id, "participant_id": j.participant_id,
+         "connected_at": j.at, "device": j.device} for j in batch])
+    connection.execute(attend_statement(connection.dialect.name), [
+        {"session_id": j.session_id, "participant_id": j.participant_id, "present": True, "joined_at": j.at}
+        for j in batch])
+    return [None] * len(batch)
 
 
 def disconnect(sid: str) -> tuple[int, int] | None:
     """Forget a connection, adding its time to the participant's attendance; return (session id, participant id)."""
-    row = db.session.execute(sa.select(Presence, TrainingSession.ended_at)
-                             .join(TrainingSession, TrainingSession.id == Presence.session_id)
-                             .where(Presence.sid == sid)).first()
-    if row is None:
-        return None
-    presence, ended_at = row
-    found = (presence.session_id, presence.participant_id)
-    seconds = connected_seconds(presence.connected_at, ended_at)
-    if seconds:
-        db.session.execute(sa.update(Attendance).where(
-            Attendance.session_id == presence.session_id, Attendance.participant_id == presence.participant_id)
-            .values(seconds_present=Attendance.seconds_present + seconds))
-    db.session.delete(presence)
+    return _write(leave_batch, sid)
+
+
+# A departing connection, with the end of its session (its time present stops there).
+_LEAVING = (sa.select(_PRESENCE.c.sid, _PRESENCE.c.session_id, _PRESENCE.c.participant_id, _PRESENCE.c.connected_at,
+                      _SESSIONS.c.ended_at)
+            .join(_SESSIONS, _SESSIONS.c.id == _PRESENCE.c.session_id)
+            .where(_PRESENCE.c.sid.in_(sa.bindparam("sids", expanding=True))))
+_ADD_TIME = (sa.update(_ATTENDANCE)
+             .where(_ATTENDANCE.c.session_id == sa.bindparam("b_session"),
+                    _ATTENDANCE.c.participant_id == sa.bindparam("b_participant"))
+             .values(seconds_present=_ATTENDANCE.c.seconds_present + sa.bindparam("b_seconds")))
+_FORGET = sa.delete(_PRESENCE).where(_PRESENCE.c.sid.in_(sa.bindparam("sids", expanding=True)))
+
+
+def leave_batch(connection: sa.Connection, sids: Sequence[str]) -> list[tuple[int, int] | None]:
+    """Forget these connections, adding each one's time to its participant's attendance."""
+    rows = {row.sid: row for row in connection.execute(_LEAVING, {"sids": list(sids)})}
+    additions = []
+    for row in rows.values():
+        seconds = connected_seconds(row.connected_at, row.ended_at)
+        if seconds:
+            additions.append({"b_session": row.session_id, "b_participant": row.participant_id, "b_seconds": seconds})
+    if additions:
+        connection.execute(_ADD_TIME, additions)
+    if rows:
+        connection.execute(_FORGET, {"sids": list(rows)})
+    return [(rows[sid].session_id, rows[sid].participant_id) if sid in rows else None for sid in sids]
+
+
+def _write(write_batch: Callable[[sa.Connection, Sequence[Item]], Sequence[Outcome]], item: Item) -> Outcome:
+    """One write, through the group commit under gevent, else in the request's own transaction."""
+    writer = group_commit.for_app(current_app, socketio.async_mode)
+    if writer is not None:
+        return writer.write(write_batch, item)
+    [outcome] = write_batch(db.session.connection(), [item])
     db.session.commit()
-    return found
+    return outcome
 
 
 def connected_seconds(connected_at: datetime | None, ended_at: datetime | None) -> int:

@@ -1,0 +1,125 @@
+"""Group commit: the live writes that arrive together share one transaction, and each waits for its commit.
+
+Under gevent one process serves every phone. When 1,600 phones answer within a second, a transaction and
+a commit per answer cost more CPU than the answers themselves, and the answers queue behind each other
+(docs/performance.md, "Rafales"). So each handler hands its write (an answer, a phone's connection or its
+departure) to the process's writer greenlet and waits; the writer takes everything that has queued up
+meanwhile, writes it in one transaction, commits once, then wakes each handler with its own outcome.
+Nobody is acknowledged before the commit that holds their write: no acknowledged answer can be lost.
+A quiet room pays nothing: a lone write is taken at the next turn of the loop.
+
+On SQLite the transaction runs in a native thread of its own, on a connection of its own. A SQLite call
+is a C call that gevent cannot leave: the first commit after a checkpoint `fsync`s the WAL header, and a
+write that meets another process's lock waits in `busy_timeout`. In the thread, those waits hold nobody
+else. PostgreSQL's driver already waits through gevent (kit/ops/stalls.py, docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import gevent
+import sqlalchemy as sa
+from flask import Flask
+from gevent.event import AsyncResult, Event
+from gevent.threadpool import ThreadPool
+
+from kit.live.errors import LiveError
+
+log = logging.getLogger("kit.live")
+
+Item = TypeVar("Item")
+Outcome = TypeVar("Outcome")
+# Writes a batch of one kind in the caller's transaction: one outcome (or French refusal) per item.
+BatchWriter = Callable[[sa.Connection, Sequence[Any]], Sequence[Any]]
+
+WAIT_SECONDS = 30.0  # a handler gives up on its write after this (a database that hangs): a French error
+MAX_BATCH = 500  # writes per transaction at most: a huge burst is committed in steps, the first ones sooner
+EXTENSION = "kit_group_commit"
+
+
+class GroupCommit:
+    """One writer greenlet for a process; `write` may be called from any greenlet of that process."""
+
+    def __init__(self, engine: sa.Engine, in_thread: bool = False) -> None:
+        self.engine = engine
+        self.pending: list[tuple[BatchWriter, Any, AsyncResult]] = []
+        self.wake = Event()
+        self.greenlet: gevent.Greenlet | None = None
+        # One thread: the SQLite connection of the writer is only ever used by it.
+        self.thread = ThreadPool(1) if in_thread else None
+        self.batches = 0  # transactions committed (the tests check that writes were grouped)
+
+    def write(self, write_batch: Callable[[sa.Connection, Sequence[Item]], Sequence[Outcome | LiveError]],
+              item: Item) -> Outcome:
+        """Store `item` with whatever else is pending; its outcome once committed, or its LiveError."""
+        result: AsyncResult = AsyncResult()
+        self.pending.append((write_batch, item, result))
+        self.wake.set()
+        if self.greenlet is None or self.greenlet.dead:  # first use, or killed with its process's hub
+            self.greenlet = gevent.spawn(self._run)
+        try:
+            outcome = result.get(timeout=WAIT_SECONDS)
+        except gevent.Timeout:
+            raise LiveError("Le serveur n'a pas pu enregistrer à temps. Réessayez.", "serveur") from None
+        if isinstance(outcome, LiveError):
+            raise outcome
+        return outcome
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            while self.pending:
+                batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+                self._commit(batch)
+
+    def _commit(self, batch: list[tuple[BatchWriter, Any, AsyncResult]]) -> None:
+        try:
+            if self.thread is not None:
+                outcomes = self.thread.apply(self._transaction, (batch,))
+            else:
+                outcomes = self._transaction(batch)
+        except Exception as error:  # the database refused the whole transaction: nobody's write is stored
+            log.exception("écriture groupée de %d opérations impossible", len(batch))
+            for _writer, _item, result in batch:
+                result.set_exception(error)
+            return
+        self.batches += 1
+        for (_writer, _item, result), outcome in zip(batch, outcomes, strict=True):
+            result.set(outcome)
+
+    def _transaction(self, batch: list[tuple[BatchWriter, Any, AsyncResult]]) -> list[Any]:
+        """Every write of the batch, kind by kind in order of arrival, then one commit."""
+        kinds: dict[BatchWriter, list[int]] = {}
+        for index, (write_batch, _item, _result) in enumerate(batch):
+            kinds.setdefault(write_batch, []).append(index)
+        outcomes: list[Any] = [None] * len(batch)
+        with self.engine.begin() as connection:
+            for write_batch, indexes in kinds.items():
+                for index, outcome in zip(indexes, write_batch(connection, [batch[i][1] for i in indexes]),
+                                          strict=True):
+                    outcomes[index] = outcome
+        return outcomes
+
+
+def for_app(app: Flask, async_mode: str | None) -> GroupCommit | None:
+    """The app's writer in this process, under gevent only (where handlers are greenlets that can wait)."""
+    if async_mode != "gevent":
+        return None
+    writer: GroupCommit | None = app.extensions.get(EXTENSION)
+    if writer is None:
+        writer = app.extensions[EXTENSION] = _new_writer(app)
+    return writer
+
+
+def _new_writer(app: Flask) -> GroupCommit:
+    from kit.extensions import db, writer_engine
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        return GroupCommit(writer_engine(engine), in_thread=True)
+    return GroupCommit(engine)

@@ -1,0 +1,178 @@
+"""Group commit of answers (kit/live/group_commit.py): the answers that arrive together share one
+transaction, each one is refused or stored on its own, and nobody is acknowledged before the commit.
+
+The writer runs here in greenlets of the test's own thread, as it does in the gevent server (where the
+real-server tests exercise it too: tests/kit/ops/test_hub_stalls.py, the browser tests).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import gevent
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from kit.content.library import deck_by_revision_id
+from kit.extensions import db, writer_engine
+from kit.live import answers, group_commit, presence, service
+from kit.live.errors import LiveError
+from kit.live.group_commit import GroupCommit
+from kit.models import Answer, Attendance, utcnow
+from tests.factories import make_group, make_session, make_user
+
+NAMES = tuple(f"Prénom{n}" for n in range(12))
+
+
+def _room(app: Flask) -> dict[str, Any]:
+    """A live session of 12 participants with its first single-choice question open."""
+    with app.app_context():
+        session = make_session(make_group(make_user(), nicknames=NAMES))
+        deck = deck_by_revision_id(session.revision_id)
+        quiz = next(q for q in deck.quizzes if not q.multiple)
+        service.open_question(session, deck, quiz.number)
+        return {"session": session.id, "deck": deck, "quiz": quiz.number,
+                "participants": [p.id for p in session.group.participants]}
+
+
+def _write_at_once(writer: GroupCommit, submitted: list[answers.Submitted]) -> list[Any]:
+    """Every write from its own greenlet, all queued before the writer runs; each outcome or refusal."""
+    def one(item: answers.Submitted) -> Any:
+        try:
+            return writer.write(answers.write_batch, item)
+        except LiveError as refusal:
+            return refusal.code
+    greenlets = [gevent.spawn(one, item) for item in submitted]
+    gevent.joinall(greenlets, timeout=30, raise_error=True)
+    return [g.value for g in greenlets]
+
+
+def _stored(app: Flask, session_id: int) -> dict[int, list[int]]:
+    with app.app_context():
+        return {pid: choices for pid, choices in db.session.execute(
+            sa.select(Answer.participant_id, Answer.choices).where(Answer.session_id == session_id))}
+
+
+def test_answers_that_arrive_together_share_one_commit(app: Flask) -> None:
+    room = _room(app)
+    with app.app_context():
+        writer = GroupCommit(db.engine)
+        outcomes = _write_at_once(writer, [
+            answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [index % 2])
+            for index, pid in enumerate(room["participants"])])
+    assert outcomes == [[index % 2] for index in range(12)]
+    assert writer.batches == 1  # twelve answers, one transaction
+    assert _stored(app, room["session"]) == {pid: [i % 2] for i, pid in enumerate(room["participants"])}
+
+
+def test_a_refused_answer_does_not_refuse_the_others_of_its_batch(app: Flask) -> None:
+    room = _room(app)
+    first, second, third = room["participants"][:3]
+    with app.app_context():
+        writer = GroupCommit(db.engine)
+        outcomes = _write_at_once(writer, [
+            answers.Submitted(room["session"], room["deck"], first, room["quiz"], [0]),
+            answers.Submitted(room["session"], room["deck"], second, room["quiz"] + 1, [0]),  # not opened
+            answers.Submitted(room["session"], room["deck"], third, room["quiz"], [0, 1]),  # two on a single
+            answers.Submitted(room["session"] + 1000, room["deck"], third, room["quiz"], [0]),  # no such session
+            answers.Submitted(room["session"], room["deck"], third, 999, [0]),  # no such question
+        ])
+    assert outcomes == [[0], "pas_ouverte", "choix_invalide", "pas_en_cours", "question_inconnue"]
+    assert writer.batches == 1
+    assert _stored(app, room["session"]) == {first: [0]}
+
+
+def test_a_later_answer_of_the_same_phone_in_a_batch_wins(app: Flask) -> None:
+    room = _room(app)
+    pid = room["participants"][0]
+    with app.app_context():
+        writer = GroupCommit(db.engine)
+        outcomes = _write_at_once(writer, [answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [c])
+                                           for c in (0, 1, 2)])
+    assert outcomes == [[0], [1], [2]]
+    assert _stored(app, room["session"]) == {pid: [2]}
+
+
+def test_a_failed_transaction_fails_every_answer_in_it_and_the_writer_goes_on(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    room = _room(app)
+    first, second = room["participants"][:2]
+    calls = []
+
+    def failing_once(connection: sa.Connection, batch: Any) -> Any:
+        calls.append(len(batch))
+        if len(calls) == 1:
+            answers.write_batch(connection, batch)  # written, then the transaction fails: nothing may stay
+            raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+        return answers.write_batch(connection, batch)
+
+    with app.app_context():
+        writer = GroupCommit(db.engine)
+        greenlets = [gevent.spawn(writer.write, failing_once,
+                                  answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [0]))
+                     for pid in (first, second)]
+        gevent.joinall(greenlets, timeout=30)
+        assert all(isinstance(g.exception, sa.exc.OperationalError) for g in greenlets)  # nobody acknowledged
+        assert _stored(app, room["session"]) == {}  # and nothing stored
+        again = answers.Submitted(room["session"], room["deck"], first, room["quiz"], [1])
+        assert writer.write(failing_once, again) == [1]
+    assert calls == [2, 1]
+    assert _stored(app, room["session"]) == {first: [1]}
+
+
+def test_on_sqlite_the_transaction_runs_in_a_native_thread_that_leaves_the_loop_free(app: Flask) -> None:
+    """A SQLite call that waits (an fsync, a lock) would hold every greenlet; in the writer's thread it does not."""
+    room = _room(app)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only: PostgreSQL's driver waits through gevent")
+        writer = group_commit.GroupCommit(writer_engine(db.engine), in_thread=True)
+        ticks: list[float] = []
+        blocked: list[float] = []
+
+        def slow_batch(connection: sa.Connection, batch: Any) -> Any:
+            blocked.append(time.monotonic())
+            time.sleep(0.5)  # not patched here: a blocking call, as a slow fsync would be
+            blocked.append(time.monotonic())
+            return answers.write_batch(connection, batch)
+
+        def ticker() -> None:
+            for _ in range(40):
+                ticks.append(time.monotonic())
+                gevent.sleep(0.02)
+
+        pid = room["participants"][0]
+        beating = gevent.spawn(ticker)
+        stored = writer.write(slow_batch, answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [1]))
+        beating.join()
+        writer.engine.dispose()
+    assert stored == [1]
+    start, end = blocked
+    assert any(start < tick < end for tick in ticks)  # the loop kept turning while the write waited
+    assert _stored(app, room["session"]) == {pid: [1]}
+
+
+def test_phones_joining_and_leaving_together_are_recorded_in_one_transaction(app: Flask) -> None:
+    room = _room(app)
+    sids = [f"sid{n}" for n in range(6)]
+    with app.app_context():
+        writer = group_commit.GroupCommit(db.engine)
+        joins = [gevent.spawn(writer.write, presence.join_batch,
+                              presence.Joined(sid, presence.worker_id(), room["session"], pid, None,
+                                              utcnow() - timedelta(seconds=30)))
+                 for sid, pid in zip(sids, room["participants"], strict=False)]
+        gevent.joinall(joins, timeout=30, raise_error=True)
+        assert writer.batches == 1
+        assert presence.connected_participants(room["session"]) == set(room["participants"][:6])
+        leaves = [gevent.spawn(writer.write, presence.leave_batch, sid) for sid in [*sids, "inconnu"]]
+        gevent.joinall(leaves, timeout=30, raise_error=True)
+        assert writer.batches == 2
+        assert [g.value for g in leaves] == [(room["session"], pid) for pid in room["participants"][:6]] + [None]
+        assert presence.connected_participants(room["session"]) == set()
+        present = dict(db.session.execute(sa.select(Attendance.participant_id, Attendance.seconds_present)
+                                          .where(Attendance.session_id == room["session"])).all())
+    assert set(present) == set(room["participants"][:6])
+    assert all(29 <= seconds <= 60 for seconds in present.values()), present
