@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Request, Response, abort
@@ -19,6 +17,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from kit.models.base import Base
+from kit.sqlite import set_up, use_off_loop_connections
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -32,49 +31,13 @@ compress = Compress()
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
-@dataclass
-class SqliteSettings:
-    """What each new SQLite connection of this process is set to."""
-
-    # Pages of WAL after which a commit checkpoints by itself; 0 in a serving process, where a native
-    # thread checkpoints instead (kit/ops/checkpoints.py).
-    autocheckpoint: int = 1000
-
-
-sqlite_settings = SqliteSettings()
-
-
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    # WAL lets phones' answers be written while pages read; NORMAL sync is safe in WAL
-    # (a power cut may lose the last commits, never corrupt the file), and a commit then never fsyncs.
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute(f"PRAGMA wal_autocheckpoint={int(sqlite_settings.autocheckpoint)}")
-    # Once checkpointed, the WAL file is cut back to this size instead of keeping its largest.
-    cursor.execute("PRAGMA journal_size_limit=67108864")
-    cursor.close()
-
-
-def writer_engine(engine: sa.Engine) -> sa.Engine:
-    """An engine on the same SQLite file for the live writer's native thread (kit/live/group_commit.py).
-
-    One connection (StaticPool), opened and used by that one thread only, set up like every other.
-    """
-    writer = sa.create_engine(engine.url, poolclass=sa.pool.StaticPool,
-                              connect_args={"check_same_thread": False, "timeout": 5})
-    sa.event.listen(writer, "connect", _sqlite_pragmas)
-    return writer
-
-
 def init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(db.engine, "do_connect", use_off_loop_connections)
+            sa.event.listen(db.engine, "connect", set_up)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     # SocketIO keeps its options between init_app calls: an app built after one with a message queue
     # (the tests build many) would still send through that queue.

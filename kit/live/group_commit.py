@@ -8,10 +8,8 @@ meanwhile, writes it in one transaction, commits once, then wakes each handler w
 Nobody is acknowledged before the commit that holds their write: no acknowledged answer can be lost.
 A quiet room pays nothing: a lone write is taken at the next turn of the loop.
 
-On SQLite the transaction runs in a native thread of its own, on a connection of its own. A SQLite call
-is a C call that gevent cannot leave: the first commit after a checkpoint `fsync`s the WAL header, and a
-write that meets another process's lock waits in `busy_timeout`. In the thread, those waits hold nobody
-else. PostgreSQL's driver already waits through gevent (kit/ops/stalls.py, docs/performance.md).
+The batch's writes and its commit wait off the event loop: in gevent's thread pool on SQLite
+(kit/sqlite.py), through gevent's own waits on PostgreSQL (psycopg, docs/performance.md).
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ import gevent
 import sqlalchemy as sa
 from flask import Flask
 from gevent.event import AsyncResult, Event
-from gevent.threadpool import ThreadPool
 
 from kit.live.errors import LiveError
 
@@ -43,13 +40,11 @@ EXTENSION = "kit_group_commit"
 class GroupCommit:
     """One writer greenlet for a process; `write` may be called from any greenlet of that process."""
 
-    def __init__(self, engine: sa.Engine, in_thread: bool = False) -> None:
+    def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self.pending: list[tuple[BatchWriter, Any, AsyncResult]] = []
         self.wake = Event()
         self.greenlet: gevent.Greenlet | None = None
-        # One thread: the SQLite connection of the writer is only ever used by it.
-        self.thread = ThreadPool(1) if in_thread else None
         self.batches = 0  # transactions committed (the tests check that writes were grouped)
 
     def write(self, write_batch: Callable[[sa.Connection, Sequence[Item]], Sequence[Outcome | LiveError]],
@@ -78,10 +73,7 @@ class GroupCommit:
 
     def _commit(self, batch: list[tuple[BatchWriter, Any, AsyncResult]]) -> None:
         try:
-            if self.thread is not None:
-                outcomes = self.thread.apply(self._transaction, (batch,))
-            else:
-                outcomes = self._transaction(batch)
+            outcomes = self._transaction(batch)
         except Exception as error:  # the database refused the whole transaction: nobody's write is stored
             log.exception("écriture groupée de %d opérations impossible", len(batch))
             for _writer, _item, result in batch:
@@ -116,10 +108,7 @@ def for_app(app: Flask, async_mode: str | None) -> GroupCommit | None:
 
 
 def _new_writer(app: Flask) -> GroupCommit:
-    from kit.extensions import db, writer_engine
+    from kit.extensions import db
 
     with app.app_context():
-        engine = db.engine
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        return GroupCommit(writer_engine(engine), in_thread=True)
-    return GroupCommit(engine)
+        return GroupCommit(db.engine)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import gevent
 import sqlalchemy as sa
 
-from kit.extensions import sqlite_settings
+from kit.sqlite import sqlite_settings
 
 log = logging.getLogger("kit.sqlite")
 
@@ -50,6 +50,7 @@ def start(engine: sa.Engine, period: float = PERIOD) -> Checkpointer | None:
     if period <= 0 or engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
         return None
     sqlite_settings.autocheckpoint = 0
+    sqlite_settings.off_loop = True  # and the writes and commits wait in the thread pool (kit/sqlite.py)
     engine.dispose()  # connections opened earlier still checkpoint in their commits
     checkpointer = Checkpointer(engine.url.database)
     checkpointer.greenlet = gevent.spawn(_run, checkpointer, period)

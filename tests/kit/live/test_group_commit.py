@@ -7,7 +7,6 @@ real-server tests exercise it too: tests/kit/ops/test_hub_stalls.py, the browser
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from kit.content.library import deck_by_revision_id
-from kit.extensions import db, writer_engine
+from kit.extensions import db
 from kit.live import answers, group_commit, presence, service
 from kit.live.errors import LiveError
 from kit.live.group_commit import GroupCommit
@@ -121,38 +120,6 @@ def test_a_failed_transaction_fails_every_answer_in_it_and_the_writer_goes_on(
         assert writer.write(failing_once, again) == [1]
     assert calls == [2, 1]
     assert _stored(app, room["session"]) == {first: [1]}
-
-
-def test_on_sqlite_the_transaction_runs_in_a_native_thread_that_leaves_the_loop_free(app: Flask) -> None:
-    """A SQLite call that waits (an fsync, a lock) would hold every greenlet; in the writer's thread it does not."""
-    room = _room(app)
-    with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite only: PostgreSQL's driver waits through gevent")
-        writer = group_commit.GroupCommit(writer_engine(db.engine), in_thread=True)
-        ticks: list[float] = []
-        blocked: list[float] = []
-
-        def slow_batch(connection: sa.Connection, batch: Any) -> Any:
-            blocked.append(time.monotonic())
-            time.sleep(0.5)  # not patched here: a blocking call, as a slow fsync would be
-            blocked.append(time.monotonic())
-            return answers.write_batch(connection, batch)
-
-        def ticker() -> None:
-            for _ in range(40):
-                ticks.append(time.monotonic())
-                gevent.sleep(0.02)
-
-        pid = room["participants"][0]
-        beating = gevent.spawn(ticker)
-        stored = writer.write(slow_batch, answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [1]))
-        beating.join()
-        writer.engine.dispose()
-    assert stored == [1]
-    start, end = blocked
-    assert any(start < tick < end for tick in ticks)  # the loop kept turning while the write waited
-    assert _stored(app, room["session"]) == {pid: [1]}
 
 
 def test_phones_joining_and_leaving_together_are_recorded_in_one_transaction(app: Flask) -> None:

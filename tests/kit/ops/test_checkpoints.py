@@ -9,19 +9,20 @@ import gevent
 import pytest
 import sqlalchemy as sa
 
-from kit.extensions import _sqlite_pragmas, sqlite_settings
 from kit.ops import checkpoints
+from kit.sqlite import set_up, sqlite_settings
 
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[sa.Engine]:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'kit.sqlite3'}")
-    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    sa.event.listen(engine, "connect", set_up)
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE answer (id INTEGER PRIMARY KEY, body TEXT)"))
     yield engine
     engine.dispose()
     sqlite_settings.autocheckpoint = 1000
+    sqlite_settings.off_loop = False
 
 
 def write(engine: sa.Engine, rows: int) -> None:

@@ -1,0 +1,85 @@
+"""SQLite's writes and commits wait off the event loop in the serving process (kit/sqlite.py).
+
+A write that meets another connection's lock sleeps in SQLite's busy handler, a C call: on the loop, every
+greenlet waits with it. Here another connection holds the write lock for half a second while a greenlet
+writes and a second greenlet ticks every 10 ms: off the loop the ticks go on; on the loop (the setting off,
+as in the CLI and the tests) they stop, which shows that the test can tell the two apart.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import gevent
+import pytest
+import sqlalchemy as sa
+
+from kit.sqlite import OffLoopConnection, set_up, sqlite_settings, use_off_loop_connections
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[sa.Engine]:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'kit.sqlite3'}")
+    sa.event.listen(engine, "do_connect", use_off_loop_connections)
+    sa.event.listen(engine, "connect", set_up)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE answer (id INTEGER PRIMARY KEY, body TEXT)"))
+    yield engine
+    engine.dispose()
+    sqlite_settings.off_loop = False
+
+
+def _write_while_locked(engine: sa.Engine, path: str) -> tuple[int, float]:
+    """Ticks of another greenlet while a write waited for a lock held 0.5 s elsewhere; and how long it waited."""
+    blocker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")  # the write lock, released by a native thread in 0.5 s
+    threading.Timer(0.5, blocker.execute, ("COMMIT",)).start()
+    ticks: list[float] = []
+
+    def ticker() -> None:
+        while len(ticks) < 200:
+            ticks.append(time.monotonic())
+            gevent.sleep(0.01)
+
+    def write() -> tuple[float, float]:
+        started = time.monotonic()
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO answer (body) VALUES ('x')"))
+        return started, time.monotonic()
+
+    beating = gevent.spawn(ticker)
+    gevent.sleep(0.05)
+    started, ended = gevent.spawn(write).get(timeout=10)
+    beating.kill()
+    blocker.close()
+    return sum(started < tick < ended for tick in ticks), ended - started
+
+
+def test_connections_are_off_loop_connections(engine: sa.Engine) -> None:
+    with engine.connect() as connection:
+        assert isinstance(connection.connection.dbapi_connection, OffLoopConnection)
+
+
+def test_a_write_waiting_for_a_lock_leaves_the_loop_free(engine: sa.Engine) -> None:
+    sqlite_settings.off_loop = True
+    ticks, waited = _write_while_locked(engine, str(engine.url.database))
+    assert waited >= 0.3  # it did wait for the lock…
+    assert ticks >= 10  # …and the loop went on meanwhile
+
+
+def test_on_the_loop_the_same_wait_holds_every_greenlet(engine: sa.Engine) -> None:
+    ticks, waited = _write_while_locked(engine, str(engine.url.database))
+    assert waited >= 0.3
+    assert ticks == 0
+
+
+def test_reads_stay_on_the_loop_and_see_the_writes(engine: sa.Engine) -> None:
+    sqlite_settings.off_loop = True
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO answer (body) VALUES (:b)"), [{"b": "un"}, {"b": "deux"}])
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT body FROM answer ORDER BY id")).scalars().all() == ["un", "deux"]
