@@ -62,7 +62,7 @@ def test_presenter_shows_notes_timing_and_the_key(client: FlaskClient) -> None:
 
 def test_sheet_and_trame(client: FlaskClient) -> None:
     sheet = client.get(f"/modules/{SLUG}/fiche").get_data(as_text=True)
-    assert 'class="paper sheet"' in sheet and "print.css" in sheet
+    assert 'class="paper sheet"' in sheet and "/css/print." in sheet
     trame = client.get(f"/modules/{SLUG}/trame").get_data(as_text=True)
     assert trame.count('class="script-slide') >= 25
     assert "0:00 → " in trame and "→ 3:30" in trame and "Marge" in trame  # the slides end at 3:20

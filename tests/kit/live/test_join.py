@@ -64,7 +64,7 @@ def test_new_participant_gets_a_device_cookie_and_the_live_page(app: Flask, code
     cookie = phone.get_cookie("kit_device")
     assert cookie and cookie.http_only and cookie.same_site == "Lax"
     page = text(phone.get(f"/j/{code}"))
-    assert "data-live" in page and "Dédé" in page and "socket.io.min.js" in page
+    assert "data-live" in page and "Dédé" in page and "/vendor/socket.io.min." in page
     with app.app_context():
         dede = db.session.scalar(sa.select(Participant).where(Participant.nickname == "Dédé"))
         assert dede.avatar == "🐭"
