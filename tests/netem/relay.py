@@ -12,6 +12,8 @@ The model, per direction (up: phone → server, down: server → phone):
   real one costs a round trip before the phone can send anything.
 
 Faults:
+- `block_websocket`: a connection whose first request asks for a WebSocket upgrade is cut (RST), as
+  some proxies and captive Wi-Fi do: the phones must fall back to long-polling.
 - `reset()`: every open connection is cut with a TCP RST (SO_LINGER 0), both sides.
 - `outage(seconds)`: the Wi-Fi is gone for that long. By default (`cut=True`) it is a phone losing its
   Wi-Fi: open connections are reset and new ones refused (RST at once) until it is back, as when the
@@ -63,6 +65,7 @@ class Pipe:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     link: Link
+    source: asyncio.StreamWriter  # the side `reader` reads from
     queue: asyncio.Queue[tuple[float, bytes]] = field(default_factory=asyncio.Queue)
 
 
@@ -70,11 +73,14 @@ class Relay:
     """The relay: `port` to connect to instead of the server's `target_port`; faults set from any thread."""
 
     def __init__(self, target_port: int, *, delay: float = 0.0, rate: float = 0.0, target_host: str = "127.0.0.1",
-                 up_delay: float | None = None, down_delay: float | None = None, handshake: bool = True) -> None:
+                 up_delay: float | None = None, down_delay: float | None = None, handshake: bool = True,
+                 block_websocket: bool = False) -> None:
         self.target = (target_host, target_port)
         self.up = Link(delay if up_delay is None else up_delay, rate)
         self.down = Link(delay if down_delay is None else down_delay, rate)
         self.handshake = handshake
+        self.block_websocket = block_websocket  # a proxy that cuts WebSocket upgrades: long-polling only
+        self.blocked = 0
         self.port = 0
         self.accepted = 0  # connections accepted, refused ones included
         self.refused = 0
@@ -117,14 +123,16 @@ class Relay:
         """Cut every open connection with a TCP RST, both sides; how many were cut."""
         return int(self._run(self._reset_all))
 
-    def outage(self, seconds: float, cut: bool = True) -> None:
-        """The Wi-Fi is gone for `seconds` from now (see the module's docstring for `cut`). Returns at once."""
-        def begin() -> None:
+    def outage(self, seconds: float, cut: bool = True) -> float:
+        """The Wi-Fi is gone for `seconds` from now (see the module's docstring for `cut`); returns at once,
+        with the wall-clock time (time.time()) when it comes back."""
+        def begin() -> float:
             self._down_until = time.monotonic() + seconds
             self._cut = cut
             if cut:
                 self._reset_all()
-        self._run(begin)
+            return time.time() + seconds
+        return float(self._run(begin))
 
     @property
     def out(self) -> bool:
@@ -196,11 +204,13 @@ class Relay:
         _nodelay(server)
         extra = (self.up.delay + self.down.delay) if self.handshake else 0.0
         tasks = [
-            asyncio.create_task(self._read(Pipe(phone_reader, server, self.up), extra)),
-            asyncio.create_task(self._read(Pipe(server_reader, phone, self.down), 0.0)),
+            asyncio.create_task(self._read(Pipe(phone_reader, server, self.up, phone), extra)),
+            asyncio.create_task(self._read(Pipe(server_reader, phone, self.down, server), 0.0)),
         ]
         try:
             await asyncio.gather(*tasks, return_exceptions=True)
+        except asyncio.CancelledError:
+            pass  # the relay stops
         finally:
             self._connections.discard(pair)
             for writer in (phone, server):
@@ -210,7 +220,7 @@ class Relay:
     async def _read(self, pipe: Pipe, first_extra: float) -> None:
         """Stamp each chunk as it comes; a writer task delivers it at its time."""
         writer = asyncio.create_task(self._write(pipe))
-        extra = first_extra
+        extra, first = first_extra, True
         try:
             while True:
                 data = await pipe.reader.read(CHUNK)
@@ -218,8 +228,13 @@ class Relay:
                 if not data:
                     pipe.queue.put_nowait((pipe.link.schedule(0, now), b""))
                     break
+                if first and self.block_websocket and pipe.link is self.up and b"upgrade: websocket" in data.lower():
+                    self.blocked += 1
+                    _rst(pipe.source)
+                    _rst(pipe.writer)
+                    break
                 pipe.queue.put_nowait((pipe.link.schedule(len(data), now, extra), data))
-                extra = 0.0
+                extra, first = 0.0, False
         except (ConnectionError, OSError):
             pipe.queue.put_nowait((0.0, b""))
         await writer

@@ -138,3 +138,15 @@ def test_an_outage_without_cut_holds_the_bytes_until_it_is_over(echo: int) -> No
         sock.sendall(b"held")
         assert receive(sock, 4) == b"held"
         assert time.monotonic() - start >= 0.45
+
+
+def test_websocket_upgrades_can_be_blocked(echo: int) -> None:
+    request = b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\r\n"
+    with Relay(echo, block_websocket=True) as relay:
+        with connect(relay) as sock:
+            sock.sendall(request)
+            assert_cut(sock)
+        with connect(relay) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n\r\n")
+            assert receive(sock, 18) == b"GET / HTTP/1.1\r\n\r\n"
+        assert relay.blocked == 1
