@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import re
 import threading
@@ -21,6 +22,7 @@ from kit.live.devices import COOKIE
 ROOT = Path(__file__).resolve().parent.parent.parent
 NARROW = {"width": 320, "height": 640}
 CPU_SLOWDOWN = 6
+TYPING = 3.0  # seconds on the name page before « C'est parti », as a person types a first name
 PARTICIPANTS = "/participant"
 
 # In every page: when « C'est parti » is tapped (kept across the navigation it starts), and each time the
@@ -88,11 +90,20 @@ class SlowPhone:
     def join(self, code: str, nickname: str) -> float:
         """Type a name, tap « C'est parti » and return the seconds until « En ligne »."""
         self.page.goto(f"{self.base}/j/{code}")
+        time.sleep(TYPING)
         self.page.get_by_label("Votre prénom ou surnom").fill(nickname)
         self.page.locator("label.avatar-choice").first.click()
         self.page.get_by_role("button", name="C'est parti !").click()
         self.wait_online()
         click = float(self.page.evaluate("Number(sessionStorage.getItem('bench-click'))"))
+        if os.environ.get("HOTSPOT_DEBUG"):
+            print(self.page.evaluate("""(click) => {
+              var t0 = performance.timeOrigin, out = ["click→navStart " + Math.round(t0 - click)];
+              performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource")).forEach(
+                function (e) { out.push(e.name.replace(/^https?:\\/\\/[^/]+/, "").slice(0, 60) + " start " +
+                  Math.round(e.startTime) + " end " + Math.round(e.responseEnd) + " size " + e.transferSize); });
+              out.push("online " + Math.round(window.__online[0] - t0));
+              return out.join("\\n"); }""", click))
         return (self.online_times()[0] - click) / 1000
 
     def open_live(self, code: str) -> None:
