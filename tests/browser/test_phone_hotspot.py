@@ -12,11 +12,22 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from slides import Deck
-from tests.browser.test_phone import NARROW, Live, answer, join, live, slide_of  # noqa: F401 — `live` is a fixture
+from tests.browser.test_phone import NARROW, Live, answer, join, slide_of
 from tests.databases import query
+from tests.livedriver import LiveAnimator
 from tests.netem.relay import Relay
+from tests.servers import AppServer
 
 QUIZ = 11  # four answers, no timer
+
+
+@pytest.fixture
+def live(app_server: AppServer) -> Iterator[Live]:
+    """The demo session, started by its animator, on a fresh real server."""
+    animator = LiveAnimator(app_server.url)
+    code = animator.start()
+    yield Live(app_server, code, animator)
+    animator.close()
 
 
 @pytest.fixture
@@ -27,8 +38,8 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def stored(live: Live, nickname: str) -> list[tuple[str]]:
-    return query(live.server.database_url, "SELECT a.choices FROM answer a JOIN participant p ON p.id = a.participant_id"
-                 " WHERE p.nickname = :n AND a.quiz_number = :q", n=nickname, q=QUIZ)  # type: ignore[return-value]
+    return query(live.server.database_url, "SELECT a.choices FROM answer a JOIN participant p"
+                 " ON p.id = a.participant_id WHERE p.nickname = :n AND a.quiz_number = :q", n=nickname, q=QUIZ)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize("websocket", [True, False], ids=["websocket", "long-polling"])
