@@ -19,13 +19,17 @@ ANIMATORS = "/animateur"
 class LiveAnimator:
     """The demo animator, signed in, with the demo session started and a window connected to it."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD,
+                 session_id: int | None = None) -> None:
+        """The demo animator and session, or another account's session (`session_id`) of the test's data."""
         self.base_url = base_url
         self.web = WebClient(base_url)
-        self.web.login(DEMO_EMAIL, DEMO_PASSWORD)
-        found = re.search(r"/animateur/seances/(\d+)", self.web.get("/animateur/").text)
-        assert found, "la séance de démonstration est introuvable"
-        self.session_id = int(found.group(1))
+        self.web.login(email, password)
+        if session_id is None:
+            found = re.search(r"/animateur/seances/(\d+)", self.web.get("/animateur/").text)
+            assert found, "la séance de démonstration est introuvable"
+            session_id = int(found.group(1))
+        self.session_id = session_id
         self.client: socketio.Client | None = None
         self.state: dict[str, Any] = {}
         self.roster: list[dict[str, Any]] = []

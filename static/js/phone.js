@@ -441,7 +441,19 @@
     refuse("La page n'a pas fini de se charger. Vérifiez votre connexion, puis rechargez la page.");
     return;
   }
-  socket = window.io("/participant", {auth: {code: root.getAttribute("data-code")}});
+  // A hotspot drops phones for a few seconds: try again every second at most (socket.io waits up to 5 s by
+  // default). The first connection is long-polling first, then upgraded: a network that hangs WebSockets
+  // cannot hold it up (docs/performance.md, « Point d'accès lent »).
+  socket = window.io("/participant", {auth: {code: root.getAttribute("data-code")},
+    reconnectionDelay: 250, reconnectionDelayMax: 1000});
+  // Once a WebSocket has worked, the next connections open one first (3 round trips rather than long-polling's
+  // 3 or 4 then the upgrade), long-polling at once behind it if it fails. socket.io's own rememberUpgrade
+  // forgets it on the very error that cuts the connection.
+  socket.on("connect", function () {
+    var engine = socket.io.engine;
+    var remember = function () { socket.io.opts.transports = ["websocket", "polling"]; socket.io.opts.tryAllTransports = true; };
+    if (engine.transport && engine.transport.name === "websocket") remember(); else engine.once("upgrade", remember);
+  });
   window.KitSocket.watch(socket, function (status, detail) {
     if (status === "online") {
       setConnection(true);
