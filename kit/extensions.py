@@ -31,6 +31,15 @@ compress = Compress()
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+def own_connection_engine(engine: sa.Engine) -> sa.Engine:
+    """An engine with one connection of its own to the app's database, set up like the app's connections."""
+    own = sa.create_engine(engine.url, poolclass=sa.pool.StaticPool)
+    if own.dialect.name == "sqlite":
+        sa.event.listen(own, "do_connect", use_off_loop_connections)
+        sa.event.listen(own, "connect", set_up)
+    return own
+
+
 def init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     db.init_app(app)

@@ -108,7 +108,9 @@ def for_app(app: Flask, async_mode: str | None) -> GroupCommit | None:
 
 
 def _new_writer(app: Flask) -> GroupCommit:
-    from kit.extensions import db
+    """A writer on a connection of its own. From the app's pool it could deadlock: the handlers that wait for
+    it hold their own connections, and with enough of them waiting the pool would have none left for it."""
+    from kit.extensions import db, own_connection_engine
 
     with app.app_context():
-        return GroupCommit(db.engine)
+        return GroupCommit(own_connection_engine(db.engine))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from kit.content.library import deck_by_revision_id
-from kit.extensions import db
+from kit.extensions import db, own_connection_engine
 from kit.live import answers, group_commit, presence, service
 from kit.live.errors import LiveError
 from kit.live.group_commit import GroupCommit
@@ -143,3 +143,24 @@ def test_phones_joining_and_leaving_together_are_recorded_in_one_transaction(app
                                           .where(Attendance.session_id == room["session"])).all())
     assert set(present) == set(room["participants"][:6])
     assert all(29 <= seconds <= 60 for seconds in present.values()), present
+
+
+def test_the_writer_has_its_own_connection_when_waiting_handlers_hold_the_pool(app: Flask, database: str) -> None:
+    """Handlers that wait for the writer still hold their own connections: with the app's pool exhausted by
+    them, a writer drawing from that pool would wait for ever (seen in the bench: 1,600 phones joining)."""
+    room = _room(app)
+    pid = room["participants"][0]
+    with app.app_context():
+        pool = sa.create_engine(db.engine.url, pool_size=1, max_overflow=0, pool_timeout=2)
+        writer = group_commit.GroupCommit(own_connection_engine(pool))
+
+        def handler() -> list[int]:
+            with pool.connect() as held:  # the handler's own connection, the pool's only one
+                held.execute(sa.text("SELECT 1"))
+                return writer.write(answers.write_batch,
+                                    answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [1]))
+
+        assert gevent.spawn(handler).get(timeout=20) == [1]
+        writer.engine.dispose()
+        pool.dispose()
+    assert _stored(app, room["session"]) == {pid: [1]}
