@@ -12,11 +12,17 @@ connections of its engine run their INSERT, UPDATE and DELETE statements and the
 thread pool: the greenlet waits, the loop goes on. Reads stay on the loop: in WAL mode a read never waits for a
 lock nor syncs, and they are most of the statements. The live writes are few since they are grouped
 (kit/live/group_commit.py), so the hop to a thread (some tens of microseconds) is paid once per batch.
+
+Nothing waits for a lock inside SQLite any more (`busy_timeout=0`): a statement that finds the write lock
+taken is tried again after a cooperative sleep, for BUSY_WAIT_SECONDS at most, as `busy_timeout` did. A thread
+that slept in SQLite's busy handler would keep its place in the pool, and the transaction holding the lock
+could then find no thread for its own commit: with many writers at once, a deadlock (seen in the bench).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -25,6 +31,7 @@ import gevent
 
 Result = TypeVar("Result")
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+BUSY_WAIT_SECONDS = 5.0  # how long a statement waits for another connection's write lock (was busy_timeout)
 
 
 @dataclass
@@ -54,13 +61,27 @@ def set_up(connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA wal_autocheckpoint={int(sqlite_settings.autocheckpoint)}")
     # Once checkpointed, the WAL file is cut back to this size instead of keeping its largest.
     cursor.execute("PRAGMA journal_size_limit=67108864")
+    if sqlite_settings.off_loop:  # the wait for a lock is a cooperative sleep (_run), never one inside SQLite
+        cursor.execute("PRAGMA busy_timeout=0")
     cursor.close()
 
 
-def _off_loop(call: Callable[..., Result], *args: Any) -> Result:
+def _run(call: Callable[..., Result], args: tuple[Any, ...], in_thread: bool) -> Result:
+    """Run a SQLite call, in the hub's thread pool if asked; while another connection holds the write lock,
+    sleep cooperatively and try again (the serving process only: elsewhere, SQLite's own busy_timeout)."""
     if not sqlite_settings.off_loop:
         return call(*args)
-    return gevent.get_hub().threadpool.apply(call, args)
+    pool = gevent.get_hub().threadpool
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    pause = 0.001
+    while True:
+        try:
+            return pool.apply(call, args) if in_thread else call(*args)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        gevent.sleep(pause)
+        pause = min(2 * pause, 0.02)
 
 
 def _writes(sql: str) -> bool:
@@ -71,14 +92,10 @@ class OffLoopCursor(sqlite3.Cursor):
     """A cursor whose writing statements wait in a native thread (when the process asks for it)."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> OffLoopCursor:
-        if sqlite_settings.off_loop and _writes(sql):
-            return _off_loop(super().execute, sql, parameters)
-        return super().execute(sql, parameters)
+        return _run(super().execute, (sql, parameters), _writes(sql))
 
     def executemany(self, sql: str, seq_of_parameters: Any, /) -> OffLoopCursor:
-        if sqlite_settings.off_loop and _writes(sql):
-            return _off_loop(super().executemany, sql, seq_of_parameters)
-        return super().executemany(sql, seq_of_parameters)
+        return _run(super().executemany, (sql, seq_of_parameters), _writes(sql))
 
 
 class OffLoopConnection(sqlite3.Connection):
@@ -88,7 +105,7 @@ class OffLoopConnection(sqlite3.Connection):
         return super().cursor(factory)
 
     def commit(self) -> None:
-        _off_loop(super().commit)
+        _run(super().commit, (), True)
 
 
 def use_off_loop_connections(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:

@@ -83,3 +83,31 @@ def test_reads_stay_on_the_loop_and_see_the_writes(engine: sa.Engine) -> None:
         connection.execute(sa.text("INSERT INTO answer (body) VALUES (:b)"), [{"b": "un"}, {"b": "deux"}])
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT body FROM answer ORDER BY id")).scalars().all() == ["un", "deux"]
+
+
+def test_many_writers_at_once_neither_deadlock_nor_give_up(tmp_path: Path) -> None:
+    """More writing transactions at once than the thread pool has threads: each waits for the write lock by a
+    cooperative sleep, never inside SQLite in a thread, so the transaction holding the lock always finds a
+    thread for its next statement and its commit (with SQLite's own busy wait in the threads, the 10 threads
+    all waited for a lock whose holder needed one of them: « database is locked » after 5 s)."""
+    sqlite_settings.off_loop = True  # before the connections are made: busy_timeout=0 on them
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'many.sqlite3'}", pool_size=40, max_overflow=0)
+    sa.event.listen(engine, "do_connect", use_off_loop_connections)
+    sa.event.listen(engine, "connect", set_up)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("CREATE TABLE answer (id INTEGER PRIMARY KEY, body TEXT)"))
+
+        def transaction(n: int) -> None:
+            with engine.begin() as connection:  # two writes, then the commit: three trips to the pool
+                connection.execute(sa.text("INSERT INTO answer (body) VALUES (:b)"), {"b": f"{n}a"})
+                connection.execute(sa.text("INSERT INTO answer (body) VALUES (:b)"), {"b": f"{n}b"})
+
+        writers = [gevent.spawn(transaction, n) for n in range(30)]
+        gevent.joinall(writers, timeout=30, raise_error=True)
+        assert all(w.successful() for w in writers)
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT COUNT(*) FROM answer")).scalar() == 60
+    finally:
+        engine.dispose()
+        sqlite_settings.off_loop = False
