@@ -1,22 +1,23 @@
 """How this process's SQLite connections are set up, and how their writes leave the event loop when it serves.
 
 Each connection gets the pragmas of `set_up` (WAL, NORMAL sync, foreign keys, busy timeout). In the serving
-process, writes and commits wait in gevent's thread pool:
+process, commits wait in gevent's thread pool and no statement waits for a lock inside SQLite:
 
 A SQLite call is a C call that gevent cannot switch away from. Two of them can wait long on a shared disk,
 and every phone of the process waited with them (docs/performance.md, "Arrêts de la boucle"):
 - the first commit after a complete checkpoint `fsync`s the WAL header (`synchronous=NORMAL`);
 - a write that meets another connection's write lock sleeps in `busy_timeout`.
 So, once the serving process asks for it (`sqlite_settings.off_loop`, set by kit/ops/checkpoints.py), the
-connections of its engine run their INSERT, UPDATE and DELETE statements and their commits in the hub's
-thread pool: the greenlet waits, the loop goes on. Reads stay on the loop: in WAL mode a read never waits for a
-lock nor syncs, and they are most of the statements. The live writes are few since they are grouped
-(kit/live/group_commit.py), so the hop to a thread (some tens of microseconds) is paid once per batch.
+connections of its engine commit in the hub's thread pool: the greenlet waits, the loop goes on. The
+statements themselves stay on the loop, so that a transaction never yields while it holds the write lock
+until its commit, which holds it for the commit's own time only. (Statements in the pool too held the lock
+across turns of a busy loop, and the bench's 200 openings at once waited for each other: fan-out p99 2.7 s.)
+The live writes are grouped (kit/live/group_commit.py): one hop to a thread per batch.
 
 Nothing waits for a lock inside SQLite any more (`busy_timeout=0`): a statement that finds the write lock
-taken is tried again after a cooperative sleep, for BUSY_WAIT_SECONDS at most, as `busy_timeout` did. A thread
-that slept in SQLite's busy handler would keep its place in the pool, and the transaction holding the lock
-could then find no thread for its own commit: with many writers at once, a deadlock (seen in the bench).
+taken (a commit in progress in a thread, another process) is tried again after a cooperative sleep, for
+BUSY_WAIT_SECONDS at most, as `busy_timeout` did. A thread never sleeps in SQLite's busy handler: it would
+keep its place in the pool while the transaction holding the lock needed one for its commit.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from typing import Any, TypeVar
 import gevent
 
 Result = TypeVar("Result")
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 BUSY_WAIT_SECONDS = 5.0  # how long a statement waits for another connection's write lock (was busy_timeout)
 
 
@@ -84,18 +84,14 @@ def _run(call: Callable[..., Result], args: tuple[Any, ...], in_thread: bool) ->
         pause = min(2 * pause, 0.02)
 
 
-def _writes(sql: str) -> bool:
-    return sql.lstrip()[:7].upper().startswith(_WRITES)
-
-
 class OffLoopCursor(sqlite3.Cursor):
-    """A cursor whose writing statements wait in a native thread (when the process asks for it)."""
+    """A cursor whose statements wait for another connection's write lock cooperatively (serving process)."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> OffLoopCursor:
-        return _run(super().execute, (sql, parameters), _writes(sql))
+        return _run(super().execute, (sql, parameters), False)
 
     def executemany(self, sql: str, seq_of_parameters: Any, /) -> OffLoopCursor:
-        return _run(super().executemany, (sql, seq_of_parameters), _writes(sql))
+        return _run(super().executemany, (sql, seq_of_parameters), False)
 
 
 class OffLoopConnection(sqlite3.Connection):

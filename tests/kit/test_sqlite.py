@@ -1,9 +1,10 @@
-"""SQLite's writes and commits wait off the event loop in the serving process (kit/sqlite.py).
+"""SQLite never holds the event loop in the serving process (kit/sqlite.py): commits wait in a thread, and a
+statement waits for another connection's lock by a cooperative sleep.
 
-A write that meets another connection's lock sleeps in SQLite's busy handler, a C call: on the loop, every
+A write that meets another connection's lock would sleep in SQLite's busy handler, a C call: on the loop, every
 greenlet waits with it. Here another connection holds the write lock for half a second while a greenlet
-writes and a second greenlet ticks every 10 ms: off the loop the ticks go on; on the loop (the setting off,
-as in the CLI and the tests) they stop, which shows that the test can tell the two apart.
+writes and a second greenlet ticks every 10 ms: in the serving process's mode the ticks go on; in the default
+mode (the CLI, the tests) they stop, which shows that the test can tell the two apart.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def test_connections_are_off_loop_connections(engine: sa.Engine) -> None:
 
 def test_a_write_waiting_for_a_lock_leaves_the_loop_free(engine: sa.Engine) -> None:
     sqlite_settings.off_loop = True
+    engine.dispose()  # new connections, set up for the serving process (no wait inside SQLite)
     ticks, waited = _write_while_locked(engine, str(engine.url.database))
     assert waited >= 0.3  # it did wait for the lock…
     assert ticks >= 10  # …and the loop went on meanwhile
