@@ -8,11 +8,11 @@ and every phone of the process waited with them (docs/performance.md, "Arrêts d
 - the first commit after a complete checkpoint `fsync`s the WAL header (`synchronous=NORMAL`);
 - a write that meets another connection's write lock sleeps in `busy_timeout`.
 So, once the serving process asks for it (`sqlite_settings.off_loop`, set by kit/ops/checkpoints.py), the
-connections of its engine commit in the hub's thread pool: the greenlet waits, the loop goes on. The
-statements themselves stay on the loop, so that a transaction never yields while it holds the write lock
-until its commit, which holds it for the commit's own time only. (Statements in the pool too held the lock
-across turns of a busy loop, and the bench's 200 openings at once waited for each other: fan-out p99 2.7 s.)
-The live writes are grouped (kit/live/group_commit.py): one hop to a thread per batch.
+commit that may sync runs in the hub's thread pool: the one after a checkpoint that may have copied the
+whole WAL (`restart_pending`, set by the checkpointer). The greenlet waits, the loop goes on. Other commits
+only append to the WAL and stay on the loop: the hop back from a thread costs a turn of a busy loop, during
+which the next writer waits (every commit in the pool made 200 openings at once take 1.5 s instead of 0.5 s).
+The statements stay on the loop, so that a transaction never yields while it holds the write lock.
 
 Within the process, writing transactions take turns on a gevent lock, first come first served: a
 transaction takes the turn at its first INSERT, UPDATE or DELETE and gives it back at its commit or
@@ -47,8 +47,11 @@ class SqliteSettings:
     # Pages of WAL after which a commit checkpoints by itself; 0 in a serving process, where a native
     # thread checkpoints instead (kit/ops/checkpoints.py).
     autocheckpoint: int = 1000
-    # Writes and commits wait in gevent's thread pool (the serving process, under gevent).
+    # The serving process, under gevent: no wait for a lock inside SQLite, commits in the thread pool when
+    # they may sync (kit/sqlite.py).
     off_loop: bool = False
+    # A checkpoint may have copied the whole WAL: the next commit starts it again and syncs its header.
+    restart_pending: bool = False
 
 
 sqlite_settings = SqliteSettings()
@@ -141,8 +144,13 @@ class OffLoopConnection(sqlite3.Connection):
             _write_turn().release()
 
     def commit(self) -> None:
+        # Only a commit that may sync goes to a thread: the hop back costs a turn of the loop, and the next
+        # writer waits for it; in WAL mode with NORMAL sync, the others only append to the WAL.
+        in_thread = sqlite_settings.restart_pending
         try:
-            _run(super().commit, (), True)
+            _run(super().commit, (), in_thread)
+            if in_thread:
+                sqlite_settings.restart_pending = False
         finally:
             self.give_back_turn()
 

@@ -61,11 +61,16 @@ def _run(checkpointer: Checkpointer, period: float) -> None:
     pool = gevent.get_hub().threadpool
     while True:
         gevent.sleep(period)
+        # From now on the WAL may be copied in whole, and the commit that then starts it again syncs its
+        # header: commits wait in a thread until one has (kit/sqlite.py).
+        sqlite_settings.restart_pending = True
         try:
             busy, frames, copied, seconds = pool.apply(checkpoint, (checkpointer.path,))
         except sqlite3.Error as error:  # a locked or missing file: the next round tries again
             log.warning("point de reprise SQLite impossible : %s", error)
             continue
+        if copied < frames:  # not all copied: the WAL goes on, no commit will start it again
+            sqlite_settings.restart_pending = False
         checkpointer.done += 1
         if seconds >= SLOW:
             log.warning("point de reprise SQLite lent : %.0f ms (disque lent ; aucune connexion n'a attendu)",

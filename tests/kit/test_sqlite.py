@@ -14,11 +14,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import gevent
 import pytest
 import sqlalchemy as sa
 
+import kit.sqlite
 from kit.sqlite import OffLoopConnection, set_up, sqlite_settings, use_off_loop_connections
 
 
@@ -32,6 +35,7 @@ def engine(tmp_path: Path) -> Iterator[sa.Engine]:
     yield engine
     engine.dispose()
     sqlite_settings.off_loop = False
+    sqlite_settings.restart_pending = False
 
 
 def _write_while_locked(engine: sa.Engine, path: str) -> tuple[int, float]:
@@ -113,3 +117,33 @@ def test_many_writers_at_once_neither_deadlock_nor_give_up(tmp_path: Path) -> No
     finally:
         engine.dispose()
         sqlite_settings.off_loop = False
+
+
+def test_only_the_commit_that_may_sync_goes_to_a_thread(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a checkpoint that may have copied the whole WAL, the next commit starts it again and syncs its header
+    (strace: one fdatasync): that one waits in a thread. The others only append to the WAL: on the loop."""
+    sqlite_settings.off_loop = True
+    engine.dispose()
+    pool = gevent.get_hub().threadpool
+    in_threads: list[str] = []
+
+    def apply(call: Any, args: Any = ()) -> Any:
+        in_threads.append(call.__name__)
+        return pool.apply(call, args)
+
+    monkeypatch.setattr(kit.sqlite.gevent, "get_hub", lambda: SimpleNamespace(threadpool=SimpleNamespace(apply=apply)))
+
+    def insert() -> None:
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO answer (body) VALUES ('x')"))
+
+    try:
+        insert()
+        assert in_threads == []
+        sqlite_settings.restart_pending = True  # as the checkpointer sets it
+        insert()
+        assert in_threads == ["commit"] and not sqlite_settings.restart_pending
+        insert()
+        assert in_threads == ["commit"]
+    finally:
+        sqlite_settings.restart_pending = False
