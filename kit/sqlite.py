@@ -147,6 +147,10 @@ class OffLoopConnection(sqlite3.Connection):
         # Only a commit that may sync goes to a thread: the hop back costs a turn of the loop, and the next
         # writer waits for it; in WAL mode with NORMAL sync, the others only append to the WAL.
         in_thread = sqlite_settings.restart_pending
+        if in_thread:
+            # The turn is given back first: waiting for the hop back would hold every writer for a whole turn
+            # of the loop. A writer that comes meanwhile finds SQLite's lock taken and retries (_run).
+            self.give_back_turn()
         try:
             _run(super().commit, (), in_thread)
             if in_thread:
