@@ -80,14 +80,18 @@ def _run(call: Callable[..., Result], args: tuple[Any, ...], in_thread: bool) ->
     sleep cooperatively and try again (the serving process only: elsewhere, SQLite's own busy_timeout)."""
     if not sqlite_settings.off_loop:
         return call(*args)
-    pool = gevent.get_hub().threadpool
-    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    # Every statement passes here: the thread pool and the clock are looked up only when they are needed.
+    deadline: float | None = None
     pause = 0.001
     while True:
         try:
-            return pool.apply(call, args) if in_thread else call(*args)
+            return gevent.get_hub().threadpool.apply(call, args) if in_thread else call(*args)
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+            if deadline is None:
+                deadline = time.monotonic() + BUSY_WAIT_SECONDS
+            elif time.monotonic() > deadline:
                 raise
         gevent.sleep(pause)
         pause = min(2 * pause, 0.02)
