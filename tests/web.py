@@ -7,6 +7,12 @@ import re
 import requests
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+ERROR = re.compile(r'<p class="error"[^>]*>(.*?)</p>', re.S)
+
+
+def page_errors(html: str) -> list[str]:
+    """The error messages that a refused form shows, so that a failed step says why."""
+    return [message.strip() for message in ERROR.findall(html)]
 
 
 class WebClient:
@@ -40,4 +46,4 @@ class WebClient:
     def join(self, code: str, nickname: str, avatar: str = "🐱") -> None:
         """Join a session as a new participant (a phone)."""
         response = self.submit(f"/j/{code}", f"/j/{code}/nouveau", {"nickname": nickname, "avatar": avatar})
-        assert response.status_code == 302, response.text[:500]
+        assert response.status_code == 302, (response.status_code, page_errors(response.text) or response.text[:500])
