@@ -92,12 +92,16 @@ def status_of(session_id: int, token: str | None) -> DeviceClaim | None:
                              .order_by(DeviceClaim.id.desc()).limit(1))
 
 
+# Built once: every refresh of an animator's roster runs it, and building it cost more than running it.
+_PENDING = (sa.select(DeviceClaim.id, Participant.id, Participant.nickname, Participant.avatar)
+            .join(Participant, Participant.id == DeviceClaim.participant_id)
+            .where(DeviceClaim.session_id == sa.bindparam("session_id"), DeviceClaim.status == ClaimStatus.PENDING)
+            .order_by(DeviceClaim.id))
+
+
 def pending_claims(session_id: int) -> list[dict[str, Any]]:
     """The claims waiting for the animator, oldest first, for the presenter."""
-    rows = db.session.execute(sa.select(DeviceClaim.id, Participant.id, Participant.nickname, Participant.avatar)
-                              .join(Participant, Participant.id == DeviceClaim.participant_id)
-                              .where(DeviceClaim.session_id == session_id, DeviceClaim.status == ClaimStatus.PENDING)
-                              .order_by(DeviceClaim.id))
+    rows = db.session.execute(_PENDING, {"session_id": session_id})
     return [{"id": cid, "participant": pid, "nickname": nickname, "avatar": avatar_id(avatar)}
             for cid, pid, nickname, avatar in rows]
 

@@ -5,13 +5,15 @@ Views and namespaces call these functions; they never emit to a room themselves.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Hashable
+from typing import Any, cast
 
 from flask import current_app
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, socketio
 from kit.live.claims import pending_claims
+from kit.live.idle import IdleQueue
 from kit.live.lookup import session_row
 from kit.live.state import animator_view, participant_state, public_state
 from slides import Deck
@@ -20,6 +22,7 @@ ANIMATORS = "/animateur"
 PARTICIPANTS = "/participant"
 COOPERATIVE = ("gevent", "gevent_uwsgi", "eventlet")  # async modes where sleep(0) lets other greenlets run
 ANIMATORS_AFTER = 0.15  # seconds: a large session's animators are refreshed after its phones' fan-out
+ANIMATORS_AT_THE_LATEST = 0.5  # seconds: how long a busy loop may delay an animators' refresh (kit/live/idle.py)
 
 
 def phones_room(session_id: int) -> str:
@@ -48,6 +51,11 @@ def broadcast(session: Any, deck: Deck) -> None:
             # frames are still going out: the animators get it once the fan-out is done.
             socketio.start_background_task(_flush, current_app._get_current_object(),  # type: ignore[attr-defined]
                                            session.id, ANIMATORS_AFTER)
+            return
+        if socketio.async_mode == "gevent" and current_app.config["LIVE_REFRESH_SECONDS"]:
+            # Other sessions' events that are already waiting go first (kit/live/idle.py); the animator
+            # has the acknowledgement at once, and the state and roster when the loop is free.
+            _animators_when_idle(current_app._get_current_object()).add(session.id)  # type: ignore[attr-defined]
             return
         # The phones' frames go out before the animators' state and roster are built (fan-out first).
         socketio.sleep(0)
@@ -104,6 +112,24 @@ def _flush(app: Any, session_id: int, delay: float) -> None:
             app.logger.exception("rafraîchissement des animateurs impossible")
         finally:
             db.session.remove()
+
+
+_idle_refreshes: dict[int, IdleQueue] = {}  # per application (tests make several in one process)
+
+
+def _animators_when_idle(app: Any) -> IdleQueue:
+    """The application's queue of animators' refreshes done when the loop is idle."""
+    queue = _idle_refreshes.get(id(app))
+    if queue is None:
+        def refresh(session_id: Hashable) -> None:
+            with app.app_context():
+                try:
+                    _refresh_now(cast(int, session_id))
+                finally:
+                    db.session.remove()
+
+        queue = _idle_refreshes[id(app)] = IdleQueue(refresh, ANIMATORS_AT_THE_LATEST)
+    return queue
 
 
 def _refresh_now(session_id: int) -> None:

@@ -1,0 +1,80 @@
+"""kit/live/idle.py: work done when the event loop is idle, after the events already waiting, once per key."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable
+
+import gevent
+import gevent.socket
+
+from kit.live.idle import IdleQueue
+
+
+def stream(count: int, order: list[object]) -> list[gevent.Greenlet]:
+    """A reader and a writer exchanging `count` bytes over a socket pair, one event of the loop per byte."""
+    left, right = gevent.socket.socketpair()
+
+    def read() -> None:
+        for number in range(count):
+            right.recv(1)
+            order.append(number)
+        right.close()
+
+    def write() -> None:
+        for _ in range(count):
+            left.send(b"x")
+            gevent.sleep(0)
+        left.close()
+
+    return [gevent.spawn(read), gevent.spawn(write)]
+
+
+def test_the_work_waits_for_the_events_already_coming_and_runs_once_per_key() -> None:
+    order: list[object] = []
+    queue = IdleQueue(lambda key: order.append(("run", key)), longest_wait=5)
+    greenlets = stream(200, order)
+    gevent.sleep(0)
+    queue.add("a")
+    queue.add("b")
+    queue.add("a")  # already waiting: not twice
+    gevent.joinall(greenlets, timeout=10)
+    gevent.sleep(0.05)
+    assert order[-2:] == [("run", "a"), ("run", "b")], order[:5]
+    assert order[:200] == list(range(200))
+    assert queue.waiting() == 0
+
+
+def test_a_busy_loop_delays_the_work_but_cannot_starve_it() -> None:
+    ran: list[float] = []
+    queue = IdleQueue(lambda key: ran.append(time.monotonic()), longest_wait=0.05)
+    def spin() -> None:  # always ready to run again: the loop is never idle
+        while True:
+            gevent.sleep(0)
+
+    busy = gevent.spawn(spin)
+    started = time.monotonic()
+    queue.add(1)
+    queue.add(2)
+    gevent.sleep(0.2)
+    assert len(ran) == 2 and busy.dead is False
+    assert all(0.04 <= at - started < 0.2 for at in ran), [at - started for at in ran]
+    busy.kill()
+
+
+def test_a_failed_run_does_not_keep_the_other_keys_waiting() -> None:
+    ran: list[Hashable] = []
+
+    def run(key: Hashable) -> None:
+        if key == "cassé":
+            raise RuntimeError("exprès")
+        ran.append(key)
+
+    queue = IdleQueue(run, longest_wait=0.05)
+    for key in ("cassé", "a", "b"):
+        queue.add(key)
+    gevent.sleep(0.2)
+    assert ran == ["a", "b"]
+    queue.add("c")  # the queue still works afterwards
+    gevent.sleep(0.1)
+    assert ran == ["a", "b", "c"]
