@@ -47,6 +47,8 @@ class IdleQueue:
                 if left > 0:
                     with gevent.Timeout(left, False):
                         gevent.idle()
+                else:  # overdue: the events already waiting still run between two keys (no stall)
+                    gevent.sleep(0)
                 key = next(iter(self._asked))
                 del self._asked[key]
                 try:

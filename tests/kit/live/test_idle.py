@@ -78,3 +78,22 @@ def test_a_failed_run_does_not_keep_the_other_keys_waiting() -> None:
     queue.add("c")  # the queue still works afterwards
     gevent.sleep(0.1)
     assert ran == ["a", "b", "c"]
+
+
+def test_overdue_work_still_lets_the_loop_run_between_two_keys() -> None:
+    """Keys that waited past `longest_wait` run one per turn of the loop, not all in one go (a stall)."""
+    turns: list[str] = []
+    queue = IdleQueue(lambda key: turns.append("run"), longest_wait=0.0)
+
+    def tick() -> None:
+        for _ in range(5):
+            turns.append("tick")
+            gevent.sleep(0)
+
+    for key in range(5):
+        queue.add(key)
+    ticker = gevent.spawn(tick)
+    gevent.sleep(0.05)
+    ticker.join()
+    assert turns.count("run") == 5
+    assert "run,run" not in ",".join(turns), turns
