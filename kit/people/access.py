@@ -126,12 +126,17 @@ def owns_group(user: User, group: TrainingGroup) -> bool:
     return is_admin(user) or group.animator_id == user.id
 
 
-def owned_groups(user: User) -> list[TrainingGroup]:
-    """The groups an animator gives (every group, for an admin), newest first."""
+def owned_groups_query(user: User) -> sa.Select[TrainingGroup]:
+    """The statement of `owned_groups`, for a page that adds its own options or limits."""
     query = sa.select(TrainingGroup).order_by(TrainingGroup.created_at.desc())
     if not is_admin(user):
         query = query.where(TrainingGroup.animator_id == user.id)
-    return list(db.session.scalars(query))
+    return query
+
+
+def owned_groups(user: User) -> list[TrainingGroup]:
+    """The groups an animator gives (every group, for an admin), newest first."""
+    return list(db.session.scalars(owned_groups_query(user)))
 
 
 def own_group_or_404(group_id: int) -> TrainingGroup:

@@ -153,3 +153,47 @@ def test_sheet_and_trame_of_a_session_use_its_own_revision(animator: FlaskClient
     for page in ("fiche", "trame"):
         html = text(animator.get(f"/animateur/seances/{session_id}/{page}"))
         assert "Mon smartphone et le Wi-Fi" in html and "Nouveau titre publié" not in html
+
+
+def _sessions_on(page: str) -> list[str]:
+    return re.findall(r'<td data-label="Groupe">([^<]+)</td>', page)
+
+
+def test_the_dashboard_shows_sessions_a_page_at_a_time_live_first_in_a_fixed_number_of_statements(
+        app: Flask, client: FlaskClient) -> None:
+    """70 sessions: 30 per page, the live one first, then the newest; the statements do not grow with the lists."""
+    with app.app_context():
+        animator = make_user()
+        groups = [make_group(animator, name=f"Groupe {number:02d}") for number in range(70)]
+        for group in groups:
+            make_session(group, start=False)
+        db.session.execute(sa.update(TrainingSession).values(day=sa.func.date("2026-01-01")))
+        for number, session in enumerate(db.session.scalars(sa.select(TrainingSession).order_by(TrainingSession.id))):
+            session.day = date(2026, 1, 1 + number % 28) if number < 56 else date(2026, 2, number - 55)
+        make_session(groups[0])  # started: live, although older than February's
+        db.session.commit()
+    login(client)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        first = text(client.get("/animateur/"))
+        on_first = len(statements)
+        last = text(client.get("/animateur/?page=3"))
+    finally:
+        with app.app_context():
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+    names = _sessions_on(first)
+    assert len(names) == 30 and names[0] == "Groupe 00" and names[1] == "Groupe 69", names[:3]
+    assert "Séances 1 à 30 sur 71" in first and "Séances plus anciennes" in first
+    assert "Séances plus récentes" not in first
+    assert on_first <= 12, statements  # not one per session or group
+    assert len(_sessions_on(last)) == 11 and "Séances 61 à 71 sur 71" in last and "Séances plus anciennes" not in last
+    assert "Groupe 69</a> · 3 participants" in first  # the groups' sizes, counted in one statement
+    for wrong in ("?page=abc", "?page=-4", "?page=999"):  # a page that does not exist: the nearest one
+        response = client.get("/animateur/" + wrong)
+        assert response.status_code == 200 and len(_sessions_on(text(response))) in (30, 11)
