@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
 from slides import Deck, compile_file
 from tests.browser.helpers import PROJECTOR, ROOT, SLUG, signed_in
+from tests.livedriver import LiveAnimator
 from tests.servers import AppServer
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
@@ -122,3 +124,26 @@ def page(tabs: BrowserContext) -> Iterator[Page]:
     page = tabs.new_page()
     yield page
     page.close()
+
+
+@dataclass
+class Live:
+    """A started demo session: its server, its code and its animator."""
+
+    server: AppServer
+    code: str
+    animator: LiveAnimator
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        return self.server.url
+
+
+@pytest.fixture
+def live(app_server: AppServer) -> Iterator[Live]:
+    """The demo session, started by its animator, on a fresh real server."""
+    animator = LiveAnimator(app_server.url)
+    code = animator.start()
+    yield Live(app_server, code, animator)
+    animator.close()

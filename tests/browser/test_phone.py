@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Viewport
 from kit.extensions import db
 from kit.models import ModuleRevision, TrainingSession
 from slides import Deck
-from tests.browser.conftest import IGNORED_CONSOLE
+from tests.browser.conftest import IGNORED_CONSOLE, Live
 from tests.browser.helpers import AXE, PHONE, describe
 from tests.conftest import make_app
 from tests.databases import query
@@ -40,33 +39,9 @@ if (window.speechSynthesis) {
 """
 
 
-
 def slide_of(deck: Deck, quiz: int) -> int:
     """The slide that shows question `quiz`."""
     return next(s.number for s in deck.slides if s.quiz and s.quiz.number == quiz)
-
-
-@dataclass
-class Live:
-    """A started demo session: its server, its code and its animator."""
-
-    server: AppServer
-    code: str
-    animator: LiveAnimator
-
-    @property
-    def url(self) -> str:
-        """The server's base URL."""
-        return self.server.url
-
-
-@pytest.fixture
-def live(app_server: AppServer) -> Iterator[Live]:
-    """The demo session, started by its animator, on a fresh real server."""
-    animator = LiveAnimator(app_server.url)
-    code = animator.start()
-    yield Live(app_server, code, animator)
-    animator.close()
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from slides import Deck
-from tests.browser.test_phone import WIDTHS, Live, answer, join, live, open_page, phones, shown, slide_of
+from tests.browser.conftest import Live
+from tests.browser.test_phone import WIDTHS, answer, join, open_page, phones, shown, slide_of
 
-__all__ = ["live", "phones"]  # the fixtures, shared with test_phone.py
+__all__ = ["phones"]  # the fixture, shared with test_phone.py
 
 # The computed look of an answer button: what the eye uses to tell "chosen" (and "wrong") apart.
 LOOK = """b => {

@@ -12,22 +12,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from slides import Deck
-from tests.browser.test_phone import NARROW, Live, answer, join, slide_of
+from tests.browser.conftest import Live
+from tests.browser.test_phone import NARROW, answer, join, slide_of
 from tests.databases import query
-from tests.livedriver import LiveAnimator
 from tests.netem.relay import Relay
-from tests.servers import AppServer
 
 QUIZ = 11  # four answers, no timer
-
-
-@pytest.fixture
-def live(app_server: AppServer) -> Iterator[Live]:
-    """The demo session, started by its animator, on a fresh real server."""
-    animator = LiveAnimator(app_server.url)
-    code = animator.start()
-    yield Live(app_server, code, animator)
-    animator.close()
 
 
 @pytest.fixture
