@@ -91,6 +91,7 @@ def test_a_demo_instance_issues_trial_badges_that_say_so(app: Flask, client: Fla
     assert "Badge d'essai" in text(client.get(url))  # beside the badge issued
     verify = text(client.get(f"/badges/verifier/{badge.uid}"))
     assert "Badge d'essai : non vérifiable hors de cet ordinateur." in verify
+    assert "authentique" not in verify  # a trial badge proves nothing
     certificate = text(client.get(f"/badges/certificats/{badge.uid}"))
     assert "Badge d'essai : non vérifiable hors de cet ordinateur." in certificate
 
