@@ -23,15 +23,19 @@
 
   function send(message) { if (channel) channel.postMessage(message); }
 
+  // The template already wrote most texts: writing the same words again would still make the page lay out anew.
+  function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
+
   // --- Scaling: slides are designed at 1280x720 and scaled to their box. -------
-  function scaleStage(container) {
-    var stage = container.querySelector(".stage");
-    if (!stage) return;
-    var scale = Math.min(container.clientWidth / 1280, container.clientHeight / 720);
-    stage.style.transform = "scale(" + scale + ")";
-  }
+  // Every size read first, then every transform written: a read after a write would lay the page out again.
   function scaleAll() {
-    document.querySelectorAll(".viewport, .preview").forEach(scaleStage);
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(".viewport, .preview"));
+    boxes.map(function (container) {
+      var stage = container.querySelector(".stage");
+      return stage && [stage, Math.min(container.clientWidth / 1280, container.clientHeight / 720)];
+    }).forEach(function (pair) {
+      if (pair) pair[0].style.transform = "scale(" + pair[1] + ")";
+    });
   }
   window.addEventListener("resize", scaleAll);
 
@@ -76,9 +80,10 @@
   var renderers = {
     projector: function () {
       var shown = null;
+      // Only the slides whose state changes are touched: a module has dozens, and each write costs a style pass.
       document.querySelectorAll(".stage > .slide").forEach(function (slide) {
         var on = parseInt(slide.dataset.n, 10) === current;
-        slide.hidden = !on;
+        if (slide.hidden === on) slide.hidden = !on;
         if (on) shown = slide;
       });
       fitSlide(shown);
@@ -109,14 +114,14 @@
       var notes = null;
       root.querySelectorAll("[data-notes]").forEach(function (block) {
         var on = parseInt(block.dataset.notes, 10) === current;
-        block.hidden = !on;
+        if (block.hidden === on) block.hidden = !on;
         if (on) notes = block;
       });
       var next = root.querySelector('[data-notes="' + (current + 1) + '"]');
-      root.querySelector("[data-current-title]").textContent = notes ? notes.dataset.title : "";
-      root.querySelector("[data-next-title]").textContent = next ? next.dataset.title : "fin du module";
+      setText(root.querySelector("[data-current-title]"), notes ? notes.dataset.title : "");
+      setText(root.querySelector("[data-next-title]"), next ? next.dataset.title : "fin du module");
       var minutes = notes ? notes.dataset.minutes : "";
-      root.querySelector("[data-slide-minutes]").textContent = minutes;
+      setText(root.querySelector("[data-slide-minutes]"), minutes);
       // The join slide has no planned time: no « sur 0 min ».
       var plan = root.querySelector("[data-slide-plan]");
       if (plan) plan.hidden = !minutes || minutes === "0";
@@ -128,7 +133,7 @@
 
   var rendered = false;
   function render(changed) {
-    document.querySelectorAll("[data-counter]").forEach(function (c) { c.textContent = current; });
+    document.querySelectorAll("[data-counter]").forEach(function (c) { setText(c, String(current)); });
     renderers[mode](changed || !rendered);
     rendered = true;
     listeners.forEach(function (fn) { fn(current, changed); });
@@ -164,12 +169,12 @@
       var total = elapsedMs(state);
       var totalEl = root.querySelector("[data-elapsed-total]");
       if (!totalEl) return;
-      totalEl.textContent = hms(total, true);
-      root.querySelector("[data-elapsed-slide]").textContent = hms(Date.now() - slideStart, false);
+      setText(totalEl, hms(total, true));
+      setText(root.querySelector("[data-elapsed-slide]"), hms(Date.now() - slideStart, false));
       var pace = root.querySelector("[data-pace]");
       var button = root.querySelector("[data-action=timer]");
-      button.textContent = !state.start ? "Démarrer le chrono" : state.paused ? "Reprendre" : "Pause";
-      if (!state.start) { pace.textContent = "Chrono arrêté"; pace.className = "pace"; return; }
+      setText(button, !state.start ? "Démarrer le chrono" : state.paused ? "Reprendre" : "Pause");
+      if (!state.start) { setText(pace, "Chrono arrêté"); pace.className = "pace"; return; }
       var notes = root.querySelector('[data-notes="' + current + '"]');
       var planEnd = plannedBefore(current) + parseInt(notes.dataset.minutes, 10);
       var late = Math.floor(total / 60000) - planEnd;
@@ -295,7 +300,7 @@
   };
 
   render(true);
-  scaleAll();
+  if (mode === "projector") scaleAll(); // the presenter's render has just scaled its previews
   // A window that opens second joins the slide the other one shows.
   if (mode === "projector") send({ type: "hello" });
   if (mode === "presenter") { send({ type: "goto", n: current }); setInterval(timer.tick, 1000); }
