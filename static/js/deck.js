@@ -77,6 +77,7 @@
     else send({ type: "black", on: on });
   }
 
+  var nextTimer = null;
   var renderers = {
     projector: function () {
       var shown = null;
@@ -107,9 +108,13 @@
         }
       }
       // A state that only brings new results keeps the same slide: no need to rebuild the previews.
+      // The next slide's thumbnail comes in a task of its own: laying out and fitting both slides in one
+      // task blocked the page for 100 ms and more on a slow laptop (Lighthouse, long tasks of deck.js).
       if (changed) {
         show("current", current);
-        show("next", current + 1);
+        clearTimeout(nextTimer);
+        var shownNow = current;
+        nextTimer = setTimeout(function () { show("next", shownNow + 1); }, 0);
       }
       var notes = null;
       root.querySelectorAll("[data-notes]").forEach(function (block) {
