@@ -42,6 +42,25 @@
   // --- Fit to slide: fit.js, loaded before this file. ----------------------------
   var fitSlide = window.KitFit.slide;
 
+  // --- Pictures of the hidden slides -------------------------------------------
+  // The projector's template marks the pictures of the slides far from the one shown lazy: a hidden lazy picture is
+  // not fetched, so the page's load fetches and decodes (SVG: on the main thread) only what it shows. They are asked
+  // for here: the shown slide's neighbours at each move, every other slide's once the page has loaded, so that a
+  // slide still shows its pictures at once, as when the page fetched them all.
+  function wake(slide) {
+    if (!slide) return;
+    slide.querySelectorAll('img[loading="lazy"]').forEach(function (img) { img.loading = "eager"; });
+  }
+  function wakeAround(n) {
+    [n, n - 1, n + 1].forEach(function (k) {
+      wake(root.querySelector('.stage > .slide[data-n="' + k + '"]'));
+    });
+  }
+  function wakeAll() {
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 0); };
+    idle(function () { root.querySelectorAll(".stage > .slide").forEach(wake); });
+  }
+
   // --- Moving between slides ------------------------------------------------
   function go(n, options) {
     options = options || {};
@@ -88,6 +107,7 @@
         if (on) shown = slide;
       });
       fitSlide(shown);
+      wakeAround(current);
     },
     presenter: function (changed) {
       var template = document.getElementById("slides");
@@ -307,6 +327,10 @@
   render(true);
   if (mode === "projector") scaleAll(); // the presenter's render has just scaled its previews
   // A window that opens second joins the slide the other one shows.
-  if (mode === "projector") send({ type: "hello" });
+  if (mode === "projector") {
+    send({ type: "hello" });
+    if (document.readyState === "complete") wakeAll();
+    else window.addEventListener("load", wakeAll);
+  }
   if (mode === "presenter") { send({ type: "goto", n: current }); setInterval(timer.tick, 1000); }
 })();
