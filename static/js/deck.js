@@ -23,20 +23,43 @@
 
   function send(message) { if (channel) channel.postMessage(message); }
 
+  // The template already wrote most texts: writing the same words again would still make the page lay out anew.
+  function setText(node, text) { if (node && node.textContent !== text) node.textContent = text; }
+
   // --- Scaling: slides are designed at 1280x720 and scaled to their box. -------
-  function scaleStage(container) {
-    var stage = container.querySelector(".stage");
-    if (!stage) return;
-    var scale = Math.min(container.clientWidth / 1280, container.clientHeight / 720);
-    stage.style.transform = "scale(" + scale + ")";
-  }
+  // Every size read first, then every transform written: a read after a write would lay the page out again.
   function scaleAll() {
-    document.querySelectorAll(".viewport, .preview").forEach(scaleStage);
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(".viewport, .preview"));
+    boxes.map(function (container) {
+      var stage = container.querySelector(".stage");
+      return stage && [stage, Math.min(container.clientWidth / 1280, container.clientHeight / 720)];
+    }).forEach(function (pair) {
+      if (pair) pair[0].style.transform = "scale(" + pair[1] + ")";
+    });
   }
   window.addEventListener("resize", scaleAll);
 
   // --- Fit to slide: fit.js, loaded before this file. ----------------------------
   var fitSlide = window.KitFit.slide;
+
+  // --- Pictures of the hidden slides -------------------------------------------
+  // The projector's template marks the pictures of the slides far from the one shown lazy: a hidden lazy picture is
+  // not fetched, so the page's load fetches and decodes (SVG: on the main thread) only what it shows. They are asked
+  // for here: the shown slide's neighbours at each move, every other slide's once the page has loaded, so that a
+  // slide still shows its pictures at once, as when the page fetched them all.
+  function wake(slide) {
+    if (!slide) return;
+    slide.querySelectorAll('img[loading="lazy"]').forEach(function (img) { img.loading = "eager"; });
+  }
+  function wakeAround(n) {
+    [n, n - 1, n + 1].forEach(function (k) {
+      wake(root.querySelector('.stage > .slide[data-n="' + k + '"]'));
+    });
+  }
+  function wakeAll() {
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 0); };
+    idle(function () { root.querySelectorAll(".stage > .slide").forEach(wake); });
+  }
 
   // --- Moving between slides ------------------------------------------------
   function go(n, options) {
@@ -73,15 +96,18 @@
     else send({ type: "black", on: on });
   }
 
+  var nextTimer = null;
   var renderers = {
     projector: function () {
       var shown = null;
+      // Only the slides whose state changes are touched: a module has dozens, and each write costs a style pass.
       document.querySelectorAll(".stage > .slide").forEach(function (slide) {
         var on = parseInt(slide.dataset.n, 10) === current;
-        slide.hidden = !on;
+        if (slide.hidden === on) slide.hidden = !on;
         if (on) shown = slide;
       });
       fitSlide(shown);
+      wakeAround(current);
     },
     presenter: function (changed) {
       var template = document.getElementById("slides");
@@ -102,21 +128,25 @@
         }
       }
       // A state that only brings new results keeps the same slide: no need to rebuild the previews.
+      // The next slide's thumbnail comes in a task of its own: laying out and fitting both slides in one
+      // task blocked the page for 100 ms and more on a slow laptop (Lighthouse, long tasks of deck.js).
       if (changed) {
         show("current", current);
-        show("next", current + 1);
+        clearTimeout(nextTimer);
+        var shownNow = current;
+        nextTimer = setTimeout(function () { show("next", shownNow + 1); }, 0);
       }
       var notes = null;
       root.querySelectorAll("[data-notes]").forEach(function (block) {
         var on = parseInt(block.dataset.notes, 10) === current;
-        block.hidden = !on;
+        if (block.hidden === on) block.hidden = !on;
         if (on) notes = block;
       });
       var next = root.querySelector('[data-notes="' + (current + 1) + '"]');
-      root.querySelector("[data-current-title]").textContent = notes ? notes.dataset.title : "";
-      root.querySelector("[data-next-title]").textContent = next ? next.dataset.title : "fin du module";
+      setText(root.querySelector("[data-current-title]"), notes ? notes.dataset.title : "");
+      setText(root.querySelector("[data-next-title]"), next ? next.dataset.title : "fin du module");
       var minutes = notes ? notes.dataset.minutes : "";
-      root.querySelector("[data-slide-minutes]").textContent = minutes;
+      setText(root.querySelector("[data-slide-minutes]"), minutes);
       // The join slide has no planned time: no « sur 0 min ».
       var plan = root.querySelector("[data-slide-plan]");
       if (plan) plan.hidden = !minutes || minutes === "0";
@@ -128,7 +158,7 @@
 
   var rendered = false;
   function render(changed) {
-    document.querySelectorAll("[data-counter]").forEach(function (c) { c.textContent = current; });
+    document.querySelectorAll("[data-counter]").forEach(function (c) { setText(c, String(current)); });
     renderers[mode](changed || !rendered);
     rendered = true;
     listeners.forEach(function (fn) { fn(current, changed); });
@@ -164,12 +194,12 @@
       var total = elapsedMs(state);
       var totalEl = root.querySelector("[data-elapsed-total]");
       if (!totalEl) return;
-      totalEl.textContent = hms(total, true);
-      root.querySelector("[data-elapsed-slide]").textContent = hms(Date.now() - slideStart, false);
+      setText(totalEl, hms(total, true));
+      setText(root.querySelector("[data-elapsed-slide]"), hms(Date.now() - slideStart, false));
       var pace = root.querySelector("[data-pace]");
       var button = root.querySelector("[data-action=timer]");
-      button.textContent = !state.start ? "Démarrer le chrono" : state.paused ? "Reprendre" : "Pause";
-      if (!state.start) { pace.textContent = "Chrono arrêté"; pace.className = "pace"; return; }
+      setText(button, !state.start ? "Démarrer le chrono" : state.paused ? "Reprendre" : "Pause");
+      if (!state.start) { setText(pace, "Chrono arrêté"); pace.className = "pace"; return; }
       var notes = root.querySelector('[data-notes="' + current + '"]');
       var planEnd = plannedBefore(current) + parseInt(notes.dataset.minutes, 10);
       var late = Math.floor(total / 60000) - planEnd;
@@ -295,8 +325,12 @@
   };
 
   render(true);
-  scaleAll();
+  if (mode === "projector") scaleAll(); // the presenter's render has just scaled its previews
   // A window that opens second joins the slide the other one shows.
-  if (mode === "projector") send({ type: "hello" });
+  if (mode === "projector") {
+    send({ type: "hello" });
+    if (document.readyState === "complete") wakeAll();
+    else window.addEventListener("load", wakeAll);
+  }
   if (mode === "presenter") { send({ type: "goto", n: current }); setInterval(timer.tick, 1000); }
 })();

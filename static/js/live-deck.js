@@ -280,8 +280,11 @@
   function drawProjector() {
     if (drawEnded()) return;
     var q = state && state.question;
+    // The question's slide, and those that show a live part still (to clear it): a slide never drawn has
+    // nothing to clear, and drawing every quiz slide at each state restyled the whole module.
     root.querySelectorAll(".stage > .slide[data-quiz]").forEach(function (slide) {
-      drawSlideQuiz(slide, q && String(q.number) === slide.dataset.quiz ? q : null);
+      var mine = q && String(q.number) === slide.dataset.quiz ? q : null;
+      if (mine || slide.querySelector(".live-quiz")) drawSlideQuiz(slide, mine);
     });
     deck.fitSlide(root.querySelector('.stage > .slide[data-n="' + deck.current() + '"]'));
     if (joinOverlay) showJoin(true); // deck.js hid it again while rendering
