@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -210,3 +211,42 @@ def test_a_loop_that_is_never_idle_cannot_put_off_a_full_collection_for_ever(
         assert full_collections.spinning and not full_collections.busy.dead  # type: ignore[union-attr]
     finally:
         worker.kill()
+
+
+def test_what_survives_a_full_collection_is_frozen_and_thawed_from_time_to_time(
+        full_collections: FullCollections) -> None:
+    """The next full collections walk only what came since; every `thaw_every`, everything once more."""
+    frozen_before = gc.get_freeze_count()
+    worker = gevent.spawn(collector.full_collections_when_idle, 0.01, 600, 0.5)
+    try:
+        gevent.sleep(0.05)
+        make_a_full_collection_due()
+        assert full_collections.wait_for(1, 10)
+        kept = [[n] for n in range(5000)]  # survivors of the next full collection
+        frozen = gc.get_freeze_count()
+        assert frozen > frozen_before
+        make_a_full_collection_due()
+        assert full_collections.wait_for(2, 10)
+        assert gc.get_freeze_count() >= frozen + len(kept)  # frozen in their turn
+        holder = SelfCycle()  # a cycle, frozen alive, that dies afterwards
+        ref = weakref.ref(holder)
+        make_a_full_collection_due()
+        assert full_collections.wait_for(3, 10)
+        del holder
+        make_a_full_collection_due()
+        assert full_collections.wait_for(4, 10)
+        assert ref() is not None  # frozen: a full collection does not walk it
+        gevent.sleep(0.5)  # thaw_every has passed
+        make_a_full_collection_due()
+        assert full_collections.wait_for(5, 10)
+        assert ref() is None  # walked again, and freed
+    finally:
+        worker.kill()
+        gc.unfreeze()  # pytest's process freezes nothing: later tests' collections see everything again
+
+
+class SelfCycle:
+    """An object that only a collection can free: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.me = self
