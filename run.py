@@ -192,6 +192,7 @@ def prepare_process() -> None:
     gevent.spawn(collector.report_forever)  # the callback only notes slow pauses: logged from here
     if app.config["GC_TUNING"]:
         collector.settle()
+        gevent.spawn(collector.full_collections_when_idle)
     if app.config["HUB_STALL_MS"] > 0:
         stalls.watch(app.config["HUB_STALL_MS"] / 1000)
     # The e-mails: reminders queued and due messages sent by a greenlet, never inside a request.

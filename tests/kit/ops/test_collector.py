@@ -8,9 +8,12 @@ import logging
 import signal
 import subprocess
 import sys
+import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
+import gevent
 import pytest
 
 from kit.ops import collector
@@ -128,3 +131,122 @@ def test_stopping_a_server_many_times_prints_no_ignored_exception(tmp_path: Path
             assert "Exception ignored" not in output and "Traceback" not in output, output[-3000:]
             assert "greenlet is being finalized" not in output
             assert "arrêt propre" in output
+
+
+class FullCollections:
+    """The full collections made while a test runs, and a loop kept busy on demand."""
+
+    def __init__(self) -> None:
+        self.made = 0
+        self.spinning = False
+        self.busy: gevent.Greenlet | None = None
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "stop" and info.get("generation") == 2:
+            self.made += 1
+
+    def spin(self) -> None:
+        """Keep the loop busy: a greenlet always ready to run again."""
+        self.spinning = True
+
+        def run() -> None:
+            while self.spinning:
+                gevent.sleep(0)
+
+        self.busy = gevent.spawn(run)
+
+    def rest(self) -> None:
+        self.spinning = False
+        if self.busy is not None:
+            self.busy.join()
+
+    def wait_for(self, count: int, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while self.made < count and time.monotonic() < deadline:
+            gevent.sleep(0.01)
+        return self.made >= count
+
+
+@pytest.fixture
+def full_collections() -> Iterator[FullCollections]:
+    watched, thresholds = FullCollections(), gc.get_threshold()
+    gc.callbacks.append(watched)
+    yield watched
+    watched.rest()
+    gc.callbacks.remove(watched)
+    gc.set_threshold(*thresholds)
+
+
+def make_a_full_collection_due() -> None:
+    for _ in range(collector.FULL_AFTER):
+        gc.collect(1)  # each counts one middle-generation collection toward the next full one
+
+
+def test_a_due_full_collection_waits_while_the_loop_is_busy_and_runs_once_it_is_idle(
+        full_collections: FullCollections) -> None:
+    worker = gevent.spawn(collector.full_collections_when_idle, 0.01, 600)
+    try:
+        gevent.sleep(0.05)
+        assert gc.get_threshold()[2] == collector.FULL_OFF  # Python makes none by itself
+        full_collections.spin()
+        make_a_full_collection_due()
+        gevent.sleep(0.5)
+        assert full_collections.made == 0, "a full collection ran while the loop was busy"
+        full_collections.rest()
+        assert full_collections.wait_for(1, 10), "no full collection once the loop was idle"
+        gevent.sleep(0.2)
+        assert full_collections.made == 1  # not again until FULL_AFTER more middle collections
+    finally:
+        worker.kill()
+
+
+def test_a_loop_that_is_never_idle_cannot_put_off_a_full_collection_for_ever(
+        full_collections: FullCollections) -> None:
+    worker = gevent.spawn(collector.full_collections_when_idle, 0.01, 0.2)
+    try:
+        gevent.sleep(0.05)
+        full_collections.spin()
+        make_a_full_collection_due()
+        assert full_collections.wait_for(1, 10), "the busy loop put the full collection off for ever"
+        assert full_collections.spinning and not full_collections.busy.dead  # type: ignore[union-attr]
+    finally:
+        worker.kill()
+
+
+def test_what_survives_a_full_collection_is_frozen_and_thawed_from_time_to_time(
+        full_collections: FullCollections) -> None:
+    """The next full collections walk only what came since; every `thaw_every`, everything once more."""
+    frozen_before = gc.get_freeze_count()
+    worker = gevent.spawn(collector.full_collections_when_idle, 0.01, 600, 0.5)
+    try:
+        gevent.sleep(0.05)
+        make_a_full_collection_due()
+        assert full_collections.wait_for(1, 10)
+        kept = [[n] for n in range(5000)]  # survivors of the next full collection
+        frozen = gc.get_freeze_count()
+        assert frozen > frozen_before
+        make_a_full_collection_due()
+        assert full_collections.wait_for(2, 10)
+        assert gc.get_freeze_count() >= frozen + len(kept)  # frozen in their turn
+        holder = SelfCycle()  # a cycle, frozen alive, that dies afterwards
+        ref = weakref.ref(holder)
+        make_a_full_collection_due()
+        assert full_collections.wait_for(3, 10)
+        del holder
+        make_a_full_collection_due()
+        assert full_collections.wait_for(4, 10)
+        assert ref() is not None  # frozen: a full collection does not walk it
+        gevent.sleep(0.5)  # thaw_every has passed
+        make_a_full_collection_due()
+        assert full_collections.wait_for(5, 10)
+        assert ref() is None  # walked again, and freed
+    finally:
+        worker.kill()
+        gc.unfreeze()  # pytest's process freezes nothing: later tests' collections see everything again
+
+
+class SelfCycle:
+    """An object that only a collection can free: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.me = self
