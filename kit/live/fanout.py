@@ -114,12 +114,9 @@ def _flush(app: Any, session_id: int, delay: float) -> None:
             db.session.remove()
 
 
-_idle_refreshes: dict[int, IdleQueue] = {}  # per application (tests make several in one process)
-
-
 def _animators_when_idle(app: Any) -> IdleQueue:
-    """The application's queue of animators' refreshes done when the loop is idle."""
-    queue = _idle_refreshes.get(id(app))
+    """The application's queue of animators' refreshes done when the loop is idle (one per app and process)."""
+    queue: IdleQueue | None = app.extensions.get("kit_idle_refreshes")
     if queue is None:
         def refresh(session_id: Hashable) -> None:
             with app.app_context():
@@ -128,7 +125,7 @@ def _animators_when_idle(app: Any) -> IdleQueue:
                 finally:
                     db.session.remove()
 
-        queue = _idle_refreshes[id(app)] = IdleQueue(refresh, ANIMATORS_AT_THE_LATEST)
+        queue = app.extensions["kit_idle_refreshes"] = IdleQueue(refresh, ANIMATORS_AT_THE_LATEST)
     return queue
 
 
