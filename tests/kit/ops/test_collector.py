@@ -215,9 +215,12 @@ def test_a_loop_that_is_never_idle_cannot_put_off_a_full_collection_for_ever(
 
 def test_what_survives_a_full_collection_is_frozen_and_thawed_from_time_to_time(
         full_collections: FullCollections) -> None:
-    """The next full collections walk only what came since; every `thaw_every`, everything once more."""
+    """The next full collections walk only what came since; every `thaw_every`, everything once more.
+
+    Two workers, so that no clock decides: one that never thaws within the test, then one that always does.
+    """
     frozen_before = gc.get_freeze_count()
-    worker = gevent.spawn(collector.full_collections_when_idle, 0.01, 600, 0.5)
+    worker = gevent.spawn(collector.full_collections_when_idle, 0.01, 600, 3600)
     try:
         gevent.sleep(0.05)
         make_a_full_collection_due()
@@ -236,7 +239,9 @@ def test_what_survives_a_full_collection_is_frozen_and_thawed_from_time_to_time(
         make_a_full_collection_due()
         assert full_collections.wait_for(4, 10)
         assert ref() is not None  # frozen: a full collection does not walk it
-        gevent.sleep(0.5)  # thaw_every has passed
+        worker.kill()
+        worker = gevent.spawn(collector.full_collections_when_idle, 0.01, 600, 0)  # thaws before each one
+        gevent.sleep(0.05)
         make_a_full_collection_due()
         assert full_collections.wait_for(5, 10)
         assert ref() is None  # walked again, and freed
