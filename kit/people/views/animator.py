@@ -59,13 +59,12 @@ def dashboard() -> str:
     """
     everyone = current_user.role == Role.ADMIN
     groups = list(db.session.scalars(owned_groups_query(current_user).options(joinedload(TrainingGroup.animator))))
+    # The access rule of kit/people/access.py, as a subquery: the sessions and sizes of exactly those groups.
+    group_ids = owned_groups_query(current_user).with_only_columns(TrainingGroup.id).order_by(None).scalar_subquery()
     sizes: dict[int, int] = dict(db.session.execute(
-        sa.select(Participant.group_id, sa.func.count()).where(Participant.group_id.in_(
-            owned_groups_query(current_user).with_only_columns(TrainingGroup.id).order_by(None).scalar_subquery()))
+        sa.select(Participant.group_id, sa.func.count()).where(Participant.group_id.in_(group_ids))
         .group_by(Participant.group_id)).all())
-    owned = sa.select(TrainingSession).join(TrainingSession.group)
-    if not everyone:
-        owned = owned.where(TrainingGroup.animator_id == current_user.id)
+    owned = sa.select(TrainingSession).join(TrainingSession.group).where(TrainingSession.group_id.in_(group_ids))
     total = db.session.scalar(owned.with_only_columns(sa.func.count()).order_by(None)) or 0
     pages = max(1, -(-total // SESSIONS_PER_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
