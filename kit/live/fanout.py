@@ -40,10 +40,13 @@ def animators_room(session_id: int) -> str:
     return f"a{session_id}"
 
 
-def broadcast(session: Any, deck: Deck) -> None:
-    """Send the new state to every phone, and the state and roster to every animator window."""
+def broadcast(session: Any, deck: Deck, question: Any = None) -> None:
+    """Send the new state to every phone, and the state and roster to every animator window.
+
+    `question`: the session's current question as the caller just wrote it (kit/live/service.py), if it has it.
+    """
     room = phones_room(session.id)
-    socketio.emit("state", public_state(session, deck), to=room, namespace=PARTICIPANTS)
+    socketio.emit("state", public_state(session, deck, question), to=room, namespace=PARTICIPANTS)
     if socketio.async_mode in COOPERATIVE:
         large = current_app.config["LIVE_LARGE_ROOM"]
         if large and _local_members(room) >= large and current_app.config["LIVE_REFRESH_SECONDS"]:

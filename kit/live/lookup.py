@@ -29,12 +29,14 @@ _JOINING = (
     .where(_SESSIONS.c.join_code == sa.bindparam("code"))
 )
 
-# An animator's event: the session, with the current role and activity of the account driving it, as long
-# as the account's session token is still the one the window connected with (signing out rotates it).
+_USERS = User.__table__
+
+# An animator's event: the session's columns, with the current role and activity of the account driving it,
+# as long as the account's session token is still the one the window connected with (signing out rotates it).
 _DRIVEN = (
-    sa.select(TrainingSession, User.role, User.active)
-    .join(User, sa.and_(User.id == sa.bindparam("user_id"), User.session_token == sa.bindparam("token")))
-    .where(TrainingSession.id == sa.bindparam("session_id"))
+    sa.select(_SESSIONS, _USERS.c.role, _USERS.c.active)
+    .join(_USERS, sa.and_(_USERS.c.id == sa.bindparam("user_id"), _USERS.c.session_token == sa.bindparam("token")))
+    .where(_SESSIONS.c.id == sa.bindparam("session_id"))
 )
 
 
@@ -49,7 +51,7 @@ def joining_row(code: str, device_token_hash: str | None) -> Any | None:
 
 
 def driven_row(session_id: object, user_id: object, token: object = None) -> Any | None:
-    """The session an animator's window drives, with the account's `role` and `active` (or None).
+    """The session an animator's window drives, as columns, with the account's `role` and `active` (or None).
 
     None too when `token` is no longer the account's session token: the window's sign-in has ended.
     """

@@ -7,7 +7,7 @@ acknowledgement (kit/live/guard.py), and changes nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, request
 from flask import session as connection
@@ -64,6 +64,7 @@ class AnimatorNamespace(GuardedNamespace):
         if session is None or not may_drive(session, current_user.id, current_user.role):
             raise ConnectionRefusedError("Cette séance n'est pas la vôtre.")
         connection["session_id"] = session.id
+        connection["revision_id"] = session.revision_id  # a session never changes revision
         # Each event checks this account again, in the statement that reads the session (no user loader).
         connection["user_id"], connection["token"] = current_user.id, current_user.session_token
         join_room(animators_room(session.id))
@@ -72,33 +73,42 @@ class AnimatorNamespace(GuardedNamespace):
         emit("roster", roster)
         emit("observations", observing.levels_payload(session.id))
 
-    def _session(self) -> tuple[TrainingSession, Deck]:
+    def _session(self) -> tuple[Any, Deck]:
+        """The session this window drives, as plain columns (kit/live/lookup.py), and its deck."""
         row = driven_row(connection.get("session_id"), connection.get("user_id"), connection.get("token"))
-        if row is None or not row.active or not may_drive(row.TrainingSession, connection["user_id"], row.role):
-            raise LiveError("Cette séance n'est pas la vôtre.", "interdit")
-        session = row.TrainingSession
-        return session, deck_by_revision_id(session.revision_id)
+        if row is None or not row.active or not may_drive(row, connection["user_id"], row.role):
+            raise LiveError(service.NOT_YOURS, "interdit")
+        return row, deck_by_revision_id(row.revision_id)
+
+    def _driving(self) -> tuple[int, Deck, service.Driver]:
+        """For a move: the session, its deck and who asks. Their rights are checked with the move itself, in
+        its transaction (kit/live/service.py), so that a move reads nothing before it is written."""
+        session_id, revision_id = connection.get("session_id"), connection.get("revision_id")
+        if not session_id or not revision_id:
+            raise LiveError(service.NOT_YOURS, "interdit")
+        return session_id, deck_by_revision_id(revision_id), service.Driver(connection["user_id"],
+                                                                            connection.get("token"))
 
     @handler
     def on_goto(self, data: object) -> dict[str, Any]:
         """`{"slide": n}` from an animator window: every window and phone moves to slide n."""
         data = validation.payload(data, {"slide"})
-        session, deck = self._session()
-        service.goto(session, deck, validation.integer(data, "slide", 0, len(deck.slides), "Cette diapo"))
-        broadcast(session, deck)
-        return {"version": session.version}
+        session_id, deck, driver = self._driving()
+        driven = service.drive(session_id, deck, "goto",
+                               validation.integer(data, "slide", 0, len(deck.slides), "Cette diapo"), driver)
+        broadcast(driven.session, deck, driven.question)
+        return {"version": driven.session.version}
 
     @handler
     def on_question(self, data: object) -> dict[str, Any]:
         """`{"action": "open"|"close"|"reveal", "quiz": n}`: drive a question."""
         data = validation.payload(data, {"action", "quiz"})
         action = validation.choice_of(data, "action", ("open", "close", "reveal"))
-        session, deck = self._session()
+        session_id, deck, driver = self._driving()
         number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
-        {"open": service.open_question, "close": service.close_question,
-         "reveal": service.reveal_question}[action](session, deck, number)
-        broadcast(session, deck)
-        return {"version": session.version}
+        driven = service.drive(session_id, deck, cast(service.Action, action), number, driver)
+        broadcast(driven.session, deck, driven.question)
+        return {"version": driven.session.version}
 
     @handler
     def on_answer_for(self, data: object) -> dict[str, Any]:

@@ -37,6 +37,10 @@ _ANSWERS = Answer.__table__
 _ATTENDANCE = Attendance.__table__
 _PARTICIPANTS = Participant.__table__
 
+# A question of a session.
+_QUESTION = sa.select(_QUESTIONS.c.quiz_number, _QUESTIONS.c.state, _QUESTIONS.c.opened_at).where(
+    _QUESTIONS.c.session_id == sa.bindparam("session_id"), _QUESTIONS.c.quiz_number == sa.bindparam("number"))
+
 # A question of a session and one participant's answer to it, in one statement.
 _QUESTION_AND_MINE = (
     sa.select(_QUESTIONS.c.quiz_number, _QUESTIONS.c.state, _QUESTIONS.c.opened_at, _ANSWERS.c.choices)
@@ -86,9 +90,12 @@ _ROSTER = (
 )
 
 
-def public_state(session: Any, deck: Deck) -> dict[str, Any]:
-    """What every phone of the session may know. The key appears only once revealed."""
-    return _state(session, deck, with_results=False)
+def public_state(session: Any, deck: Deck, question: Any = None) -> dict[str, Any]:
+    """What every phone of the session may know. The key appears only once revealed.
+
+    `question`: the current question's row, when the caller has it (read otherwise).
+    """
+    return _state(session, deck, with_results=False, question=question)
 
 
 def _state(session: Any, deck: Deck, with_results: bool, answers: dict[int, list[int]] | None = None,
@@ -114,8 +121,9 @@ def _state(session: Any, deck: Deck, with_results: bool, answers: dict[int, list
     }
     if session.current_quiz:
         if question is None:
-            # From the identity map when the caller just changed it, without a statement.
-            question = db.session.get(SessionQuestion, (session.id, session.current_quiz))
+            # Read, unless the caller passed the question it has just written.
+            question = db.session.execute(_QUESTION, {"session_id": session.id,
+                                                      "number": session.current_quiz}).first()
         if question is not None:
             state["question"] = _question(session, deck, question, with_results, answers)
     return state

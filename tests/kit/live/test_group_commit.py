@@ -20,7 +20,7 @@ from kit.extensions import db, own_connection_engine
 from kit.live import answers, group_commit, presence, service
 from kit.live.errors import LiveError
 from kit.live.group_commit import GroupCommit
-from kit.models import Answer, Attendance, utcnow
+from kit.models import Answer, Attendance, SessionQuestion, TrainingSession, utcnow
 from tests.factories import make_group, make_session, make_user
 
 NAMES = tuple(f"Prénom{n}" for n in range(12))
@@ -164,3 +164,75 @@ def test_the_writer_has_its_own_connection_when_waiting_handlers_hold_the_pool(a
         writer.engine.dispose()
         pool.dispose()
     assert _stored(app, room["session"]) == {pid: [1]}
+
+
+def _move_at_once(writer: GroupCommit, moves: list[service.Drive]) -> list[Any]:
+    """Every move from its own greenlet, all queued before the writer runs; each result or refusal code."""
+    def one(move: service.Drive) -> Any:
+        try:
+            return writer.write(service.write_drives, move)
+        except LiveError as refusal:
+            return refusal.code
+    greenlets = [gevent.spawn(one, move) for move in moves]
+    gevent.joinall(greenlets, timeout=30, raise_error=True)
+    return [g.value for g in greenlets]
+
+
+def test_moves_of_many_rooms_share_one_commit_each_with_its_own_result(app: Flask) -> None:
+    """200 rooms opening a question in the same second: a few commits, not 200."""
+    with app.app_context():
+        rooms = []
+        for index in range(6):
+            animator = make_user(f"anim{index}@test.fr")
+            session = make_session(make_group(animator, nicknames=("Awa",)))
+            rooms.append((session.id, session.version, service.Driver(animator.id, animator.session_token)))
+        deck = deck_by_revision_id(session.revision_id)
+        first, second = deck.quizzes[0].number, deck.quizzes[1].number
+        writer = GroupCommit(db.engine)
+        moves = [service.Drive(session_id, deck, "open", first, driver) for session_id, _v, driver in rooms]
+        # The first room moves twice in the batch: its moves apply in order of arrival.
+        moves.append(service.Drive(rooms[0][0], deck, "open", second, rooms[0][2]))
+        outcomes = _move_at_once(writer, moves)
+        assert writer.batches == 1
+        for (session_id, version, _driver), driven in zip(rooms, outcomes, strict=False):
+            assert driven.session.id == session_id and driven.session.version == version + 1
+            assert driven.session.current_quiz == first and driven.question.state == "open"
+        again = outcomes[-1]
+        assert (again.session.version, again.session.current_quiz, again.question.quiz_number) == (
+            rooms[0][1] + 2, second, second)
+        stored = dict(db.session.execute(sa.select(SessionQuestion.quiz_number, SessionQuestion.state)
+                                         .where(SessionQuestion.session_id == rooms[0][0])).all())
+        assert stored == {first: "closed", second: "open"}  # opening the second closed the first
+        db.session.expire_all()  # written by the writer's own connection
+        live = db.session.get(TrainingSession, rooms[0][0])
+        assert (live.current_quiz, live.version) == (second, rooms[0][1] + 2)
+        assert [db.session.get(TrainingSession, r[0]).current_quiz for r in rooms[1:]] == [first] * 5
+
+
+def test_a_refused_move_refuses_only_itself_and_rights_are_checked_in_the_transaction(app: Flask) -> None:
+    with app.app_context():
+        animator, other = make_user("anim@test.fr"), make_user("autre@test.fr")
+        session = make_session(make_group(animator, nicknames=("Awa",)))
+        ended = make_session(make_group(animator, nicknames=("Bruno",)))
+        service.end(ended)
+        deck = deck_by_revision_id(session.revision_id)
+        number, version = deck.quizzes[0].number, session.version
+        own = service.Driver(animator.id, animator.session_token)
+        writer = GroupCommit(db.engine)
+        outcomes = _move_at_once(writer, [
+            service.Drive(session.id, deck, "open", number, service.Driver(other.id, other.session_token)),
+            service.Drive(session.id, deck, "open", number, service.Driver(animator.id, "signed-out")),
+            service.Drive(session.id, deck, "close", number + 1, own),  # never opened
+            service.Drive(session.id, deck, "open", 999, own),  # no such question
+            service.Drive(session.id, deck, "goto", 999, own),  # no such slide
+            service.Drive(ended.id, deck, "open", number, own),
+            service.Drive(session.id + 1000, deck, "open", number, own),  # no such session
+            service.Drive(session.id, deck, "open", number, own),
+        ])
+        assert outcomes[:-1] == ["interdit", "interdit", "pas_ouverte", "question_inconnue", "diapo_inconnue",
+                                 "pas_en_cours", "interdit"]
+        assert outcomes[-1].session.version == version + 1 and outcomes[-1].question.state == "open"
+        assert writer.batches == 1
+        db.session.expire_all()
+        live = db.session.get(TrainingSession, session.id)
+        assert (live.version, live.current_quiz) == (version + 1, number)
