@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kit.models.base import Base, utcnow
+from kit.offload import off_the_loop
 
 SIAE_KINDS = ("ACI", "AI", "EI", "ETTI", "GEIQ")
 
@@ -72,7 +73,8 @@ class User(UserMixin, Base):
 
     def set_password(self, password: str) -> None:
         """Store a salted hash, never the password; the browsers signed in with the old one are signed out."""
-        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.password_hash = off_the_loop(generate_password_hash, password,
+                                          method=current_app.config["PASSWORD_HASH_METHOD"])
         self.end_sessions()
 
     def end_sessions(self) -> None:
@@ -94,8 +96,8 @@ class User(UserMixin, Base):
         return hmac.compare_digest(token.encode(), (self.session_token or "").encode())
 
     def check_password(self, password: str) -> bool:
-        """Whether the password matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        """Whether the password matches the stored hash (computed off the event loop: kit/offload.py)."""
+        return off_the_loop(check_password_hash, self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

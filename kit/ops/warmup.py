@@ -2,11 +2,13 @@
 
 Compiling the published decks and the page templates took 403 ms in the first page after a start, and
 the whole process waited for it (a CPU-bound render never yields to gevent): the phones of a room that
-joins as the laptop starts would have waited too.
+joins as the laptop starts would have waited too. The first sign-in imported email_validator, whose
+Unicode patterns took 40 ms to compile, on the loop (seen by the benchmark's stall monitor).
 """
 
 from __future__ import annotations
 
+import importlib
 import time
 
 from flask import Flask
@@ -15,10 +17,15 @@ from kit.content.library import deck_by_revision_id, published_modules
 from kit.extensions import db
 from kit.models import SessionStatus, TrainingSession
 
+# Modules that libraries import on first use, inside a request: wtforms' Email validator.
+LAZY_IMPORTS = ("email_validator",)
+
 
 def warm(app: Flask) -> dict[str, float]:
     """Compile the published decks, the live sessions' decks and every template; what it took."""
     started = time.perf_counter()
+    for name in LAZY_IMPORTS:
+        importlib.import_module(name)
     with app.app_context():
         decks = len(published_modules())
         live = db.session.scalars(db.select(TrainingSession.revision_id)

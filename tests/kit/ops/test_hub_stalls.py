@@ -13,6 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from kit.people.demo import DEMO_EMAIL, DEMO_PASSWORD
+from tests.bench.harness import login
 from tests.conftest import demo_database, free_port
 from tests.databases import Databases
 from tests.kit.live.test_real_server import Client, phone
@@ -63,8 +68,9 @@ def answer_round(server: AppServer) -> int:
         animator.close()
 
 
-def serve(tmp_path: Path, databases: Databases, command: list[str] | None = None) -> AppServer:
-    server = AppServer(demo_database(databases), free_port(), tmp_path / "server.log",
+def serve(tmp_path: Path, databases: Databases, command: list[str] | None = None, url: str | None = None
+          ) -> AppServer:
+    server = AppServer(url or demo_database(databases), free_port(), tmp_path / "server.log",
                        env={"HUB_STALL_MS": str(STALL_MS), "LOG_FORMAT": "json"})
     if command:
         server.command = command
@@ -91,3 +97,22 @@ def test_the_guard_catches_a_blocking_call_on_the_answer_path(tmp_path: Path, da
     assert len(stalls) >= len(PHONES), f"{len(stalls)} arrêts signalés pour {2 * len(PHONES)} réponses bloquantes"
     assert any("slow_submit_answer" in s.get("stack", "") for s in stalls), stalls[0]
 
+
+
+def test_a_sign_in_does_not_stall_the_loop(tmp_path: Path, databases: Databases) -> None:
+    """A password check costs 100–300 ms of CPU (scrypt): it runs in a native thread (kit/offload.py)."""
+    url = demo_database(databases)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # a costlier scrypt than the default, so that a stall shows on any machine
+        connection.execute(sa.text("UPDATE user_account SET password_hash = :hash WHERE email = :email"),
+                           {"hash": generate_password_hash(DEMO_PASSWORD, "scrypt:65536:8:1"), "email": DEMO_EMAIL})
+    engine.dispose()
+    server = serve(tmp_path, databases, url=url)
+    try:
+        offset = server.log.stat().st_size  # the first sign-in included
+        for _ in range(3):
+            login(server.url, DEMO_EMAIL, DEMO_PASSWORD)
+    finally:
+        server.stop()
+    stalls = stalls_in(server.log, offset)
+    assert stalls == [], "\n\n".join(f"{s['message']}\n{s.get('stack')}" for s in stalls)
