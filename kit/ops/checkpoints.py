@@ -63,9 +63,9 @@ def _run(checkpointer: Checkpointer, period: float) -> None:
         gevent.sleep(period)
         # From now on the WAL may be copied in whole, and the commit that then starts it again syncs its
         # header: commits wait in a thread until one has (kit/sqlite.py).
-        sqlite_settings.restart_pending = True
+        sqlite_settings.restart_pending = sqlite_settings.checkpoint_running = True
         try:
-            busy, frames, copied, seconds = pool.apply(checkpoint, (checkpointer.path,))
+            busy, frames, copied, seconds = pool.apply(_checkpoint_in_thread, (checkpointer.path,))
         except sqlite3.Error as error:  # a locked or missing file: the next round tries again
             log.warning("point de reprise SQLite impossible : %s", error)
             continue
@@ -76,6 +76,14 @@ def _run(checkpointer: Checkpointer, period: float) -> None:
             log.warning("point de reprise SQLite lent : %.0f ms (disque lent ; aucune connexion n'a attendu)",
                         1000 * seconds, extra={"checkpoint_ms": round(1000 * seconds, 1), "wal_frames": frames,
                                                "copied_frames": copied, "busy": busy})
+
+
+def _checkpoint_in_thread(path: str) -> tuple[int, int, int, float]:
+    """`checkpoint`, telling the commits the moment it ends: from then on, the next one may restart the WAL."""
+    try:
+        return checkpoint(path)
+    finally:
+        sqlite_settings.checkpoint_running = False
 
 
 def checkpoint(path: str) -> tuple[int, int, int, float]:

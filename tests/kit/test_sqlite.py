@@ -35,7 +35,7 @@ def engine(tmp_path: Path) -> Iterator[sa.Engine]:
     yield engine
     engine.dispose()
     sqlite_settings.off_loop = False
-    sqlite_settings.restart_pending = False
+    sqlite_settings.restart_pending = sqlite_settings.checkpoint_running = False
 
 
 def _write_while_locked(engine: sa.Engine, path: str) -> tuple[int, float]:
@@ -137,13 +137,22 @@ def test_only_the_commit_that_may_sync_goes_to_a_thread(engine: sa.Engine, monke
         with engine.begin() as connection:
             connection.execute(sa.text("INSERT INTO answer (body) VALUES ('x')"))
 
+    def read() -> None:
+        with engine.begin() as connection:
+            connection.execute(sa.text("SELECT COUNT(*) FROM answer"))
+
     try:
         insert()
         assert in_threads == []
-        sqlite_settings.restart_pending = True  # as the checkpointer sets it
+        sqlite_settings.restart_pending = sqlite_settings.checkpoint_running = True  # as the checkpointer sets them
+        insert()  # while the checkpoint copies: this commit cannot be the one that starts the WAL again
+        assert in_threads == ["commit"] and sqlite_settings.restart_pending
+        sqlite_settings.checkpoint_running = False  # the checkpoint has ended
+        read()  # a commit after reads only writes nothing: on the loop, and the flag stays for the next write
+        assert in_threads == ["commit"] and sqlite_settings.restart_pending
         insert()
-        assert in_threads == ["commit"] and not sqlite_settings.restart_pending
+        assert in_threads == ["commit", "commit"] and not sqlite_settings.restart_pending
         insert()
-        assert in_threads == ["commit"]
+        assert in_threads == ["commit", "commit"]
     finally:
-        sqlite_settings.restart_pending = False
+        sqlite_settings.restart_pending = sqlite_settings.checkpoint_running = False
