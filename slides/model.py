@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 QUIZ_KINDS = ("unique", "multiple", "vrai-faux", "sondage")
@@ -141,7 +142,7 @@ class Deck:
         """The sum of the slides' planned minutes."""
         return sum(s.minutes for s in self.slides)
 
-    @property
+    @cached_property  # read at every answer and move of a live session: a deck never changes
     def quizzes(self) -> tuple[Quiz, ...]:
         """Every question of the deck, polls included, in order."""
         return tuple(s.quiz for s in self.slides if s.quiz)

@@ -79,10 +79,36 @@ def _local_members(room: str) -> int:
 def announce_answer(session_id: int, participant_id: int, number: int, choices: list[int]) -> None:
     """Tell the animator windows about one answer: they update the count, tally and roster themselves.
 
-    A small message per answer costs far less than rebuilding the state and roster of the session.
+    A small message per answer costs far less than rebuilding the state and roster of the session. Under
+    gevent the answers of a session that arrive together leave in one `answers` message, once the loop has
+    no other event waiting (0.5 s at the latest): in a burst, one send per window for eight answers instead
+    of eight, and the phones' acknowledgements go first. A quiet room sees no delay.
     """
-    socketio.emit("answer", {"quiz": number, "participant": participant_id, "choices": choices},
-                  to=animators_room(session_id), namespace=ANIMATORS)
+    answer = {"quiz": number, "participant": participant_id, "choices": choices}
+    if socketio.async_mode == "gevent" and current_app.config["LIVE_REFRESH_SECONDS"]:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        pending: dict[int, list[dict[str, Any]]] = app.extensions.setdefault("kit_pending_answers", {})
+        pending.setdefault(session_id, []).append(answer)
+        _answers_when_idle(app).add(session_id)
+        return
+    _send_answers(session_id, [answer])
+
+
+def _answers_when_idle(app: Any) -> IdleQueue:
+    """The application's queue of answers to announce when the loop is idle (one per app and process)."""
+    queue: IdleQueue | None = app.extensions.get("kit_idle_answers")
+    if queue is None:
+        def send(session_id: Hashable) -> None:
+            answers = app.extensions["kit_pending_answers"].pop(session_id, [])
+            if answers:
+                _send_answers(cast(int, session_id), answers)
+
+        queue = app.extensions["kit_idle_answers"] = IdleQueue(send, ANIMATORS_AT_THE_LATEST)
+    return queue
+
+
+def _send_answers(session_id: int, answers: list[dict[str, Any]]) -> None:
+    socketio.emit("answers", {"answers": answers}, to=animators_room(session_id), namespace=ANIMATORS)
 
 
 def announce_observation(session_id: int, observation: dict[str, Any]) -> None:

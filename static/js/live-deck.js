@@ -648,10 +648,10 @@
     drawJoinCount();
     if (!projector) { drawRoster(); drawClaims(); if (grid && state) grid.draw(); }
   });
-  // One answer as it arrives: the count, the tally and the roster follow without a full state.
-  socket.on("answer", function (data) {
+  // Answers as they arrive: the count, the tally and the roster follow without a full state.
+  function countAnswer(data) {
     var q = state && state.question;
-    if (!data || !q || q.number !== data.quiz || !q.tally) return;
+    if (!data || !q || q.number !== data.quiz || !q.tally) return false;
     var person = null;
     roster.forEach(function (p) { if (p.id === data.participant) person = p; });
     var before = person && rosterQuiz === data.quiz ? person.answer : null;
@@ -659,7 +659,12 @@
     else q.answered = (q.answered || 0) + 1;
     (data.choices || []).forEach(function (i) { if (i >= 0 && i < q.tally.length) q.tally[i] += 1; });
     if (person) { person.answer = data.choices; rosterQuiz = data.quiz; }
-    draw();
+    return true;
+  }
+  socket.on("answers", function (data) {
+    var counted = false;
+    ((data && data.answers) || []).forEach(function (a) { counted = countAnswer(a) || counted; });
+    if (counted) draw(); // once for the whole batch
   });
   socket.on("black", function (data) { deck.setBlack(!!(data && data.on)); });
   if (!projector && window.KitSkillGrid) {

@@ -91,8 +91,8 @@ class Live:
                 assert left > 0, f"no matching {event}; last: {self.received[event][-1:]}; errors: {self.errors}"
                 self.changed.wait(left)
 
-    def wait_count(self, check: Callable[[Any], bool], count: int, event: str, timeout: float = 15) -> None:
-        """Wait until `count` received `event`s satisfy `check`."""
+    def wait_count(self, check: Callable[[Any], int], count: int, event: str, timeout: float = 15) -> None:
+        """Wait until `check` over the received `event`s adds up to `count` (True counts one)."""
         deadline = time.monotonic() + timeout
         with self.changed:
             while sum(map(check, self.received[event])) < count:
@@ -162,7 +162,7 @@ class Classroom:
                 cookie.value = route
         assert cluster.serving(self.web.http) == self.busiest
         self.animator = Live(cluster.url, "/animateur", {"session": self.session_id}, self.web,
-                             ("state", "roster", "answer"))
+                             ("state", "roster", "answers"))
         for phone in self.phones:
             phone.connect(cluster, self.code)
 
@@ -201,7 +201,8 @@ class Classroom:
             assert phone.live.call("answer", {"quiz": quiz, "choices": choices}) == {"ok": True, "quiz": quiz,
                                                                                       "choices": choices}
         # Each answer, stored by the phone's process, reaches the animator's process through Redis.
-        self.animator.wait_count(lambda a: a["quiz"] == quiz, len(self.phones), "answer")
+        self.animator.wait_count(lambda batch: sum(a["quiz"] == quiz for a in batch["answers"]), len(self.phones),
+                                 "answers")
         stored = self.answers(quiz)
         assert {p.id: stored[p.id][1] for p in self.phones} == {p.id: str(i % 2) for i, p in enumerate(self.phones)}
 

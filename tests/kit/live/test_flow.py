@@ -62,7 +62,7 @@ def test_a_whole_quiz(live: Live) -> None:
     assert awa.emit("answer", {"quiz": number, "choices": [right]}, namespace=P, callback=True)["ok"]
     assert bruno.emit("answer", {"quiz": number, "choices": [wrong]}, namespace=P, callback=True)["ok"]
     # Each stored answer is announced to the animators, who keep the count and tally themselves.
-    announced = events(animator, "answer", A)
+    announced = [a for batch in events(animator, "answers", A) for a in batch["answers"]]
     assert [(a["choices"], a["quiz"]) for a in announced] == [([wrong], number), ([right], number), ([wrong], number)]
     progress = animator.emit("sync", {}, namespace=A, callback=True)["state"]["question"]
     assert progress["answered"] == 2 and sum(progress["tally"]) == 2

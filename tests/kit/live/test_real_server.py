@@ -25,10 +25,12 @@ class Client:
     def __init__(self, server: AppServer, namespace: str, auth: dict[str, Any], cookie: str) -> None:
         self.namespace = namespace
         self.states: list[dict[str, Any]] = []
+        self.announced: list[list[dict[str, Any]]] = []  # the `answers` messages of an animator window
         self.errors: list[str] = []
         self.changed = threading.Condition()
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.sio.on("state", self._on_state, namespace=namespace)
+        self.sio.on("answers", self._on_answers, namespace=namespace)
         self.sio.on("connect_error", lambda data: self.errors.append(str(data)), namespace=namespace)
         self.sio.connect(server.url, namespaces=[namespace], auth=auth, headers={"Cookie": cookie},
                          transports=["websocket"], wait_timeout=10)
@@ -36,6 +38,11 @@ class Client:
     def _on_state(self, state: dict[str, Any]) -> None:
         with self.changed:
             self.states.append(state)
+            self.changed.notify_all()
+
+    def _on_answers(self, data: dict[str, Any]) -> None:
+        with self.changed:
+            self.announced.append(data["answers"])
             self.changed.notify_all()
 
     def wait_for(self, check: Callable[[dict[str, Any]], bool], timeout: float = 15, after: int = 0
@@ -106,6 +113,37 @@ def test_join_answer_and_reveal(started: tuple[AppServer, WebClient, int, str]) 
         assert "key" in revealed["question"] and revealed["question"]["tally"][:2] == [1, 1]
     finally:
         for client in (animator, awa, bruno):
+            client.close()
+
+
+def test_answers_that_arrive_together_reach_the_animators_in_order_none_lost(
+        started: tuple[AppServer, WebClient, int, str]) -> None:
+    """Under gevent the answers of a burst leave in `answers` messages once the loop is free (kit/live/fanout.py)."""
+    server, animator_web, session_id, code = started
+    animator = Client(server, "/animateur", {"session": session_id}, animator_web.cookie_header())
+    phones = {name: phone(server, code, name) for name in ("Awa", "Bruno", "Chloé")}
+    try:
+        assert animator.call("question", {"action": "open", "quiz": 10})["ok"]
+        for client in phones.values():
+            client.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
+        calls = [threading.Thread(target=lambda c=client, i=index: [c.call("answer", {"quiz": 10, "choices": [
+            (i + turn) % 3]}) for turn in range(3)]) for index, client in enumerate(phones.values())]
+        for thread in calls:
+            thread.start()
+        for thread in calls:
+            thread.join(20)
+        with animator.changed:
+            animator.changed.wait_for(lambda: sum(map(len, animator.announced)) >= 9, 15)
+            announced = [answer for batch in animator.announced for answer in batch]
+        assert len(announced) == 9 and all(a["quiz"] == 10 for a in announced)
+        by_participant: dict[int, list[list[int]]] = {}
+        for answer in announced:
+            by_participant.setdefault(answer["participant"], []).append(answer["choices"])
+        # Each phone's three answers, in the order it gave them; the last one is the one stored.
+        assert sorted(by_participant.values()) == [[[i % 3], [(i + 1) % 3], [(i + 2) % 3]] for i in range(3)]
+        assert stored_answers(server) == {name: str((i + 2) % 3) for i, name in enumerate(phones)}
+    finally:
+        for client in (animator, *phones.values()):
             client.close()
 
 
