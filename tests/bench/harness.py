@@ -35,7 +35,8 @@ from tests.bench.data import Plan
 from tests.servers import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-TARGET_MS = 150.0
+TARGET_MS = 150.0  # p99 of a spread phase (issue 12)
+BURST_FACTOR = 1.5  # p99 of a burst phase: at most this times the reference's p99 in the same run (issue 12)
 
 
 # --- servers -------------------------------------------------------------------------------------------
@@ -283,19 +284,30 @@ class Row:
     per_session_ok: bool = True
     cpu: dict[str, float] = field(default_factory=dict)
     wall: float = 0.0
+    burst: bool = False  # judged against the reference's p99 in the same run, not against TARGET_MS
 
     def ms(self, values: list[float], p: float) -> str:
         value = percentile(values, p)
         return "–" if math.isnan(value) else f"{1000 * value:.0f}"
 
 
-    def misses(self) -> list[str]:
-        """What this row misses of the budget: p99 ≤ 150 ms, every answer stored, every phone served."""
+    def limits(self, reference: Row | None) -> tuple[float, float]:
+        """The p99 budgets in ms (fan-out, ack): TARGET_MS, or for a burst BURST_FACTOR times the reference's
+        p99 in the same run (TARGET_MS when the reference did not run)."""
+        if not self.burst or reference is None:
+            return TARGET_MS, TARGET_MS
+        return (BURST_FACTOR * 1000 * percentile(reference.fanout, 99) if reference.fanout else TARGET_MS,
+                BURST_FACTOR * 1000 * percentile(reference.acks, 99) if reference.acks else TARGET_MS)
+
+    def misses(self, reference: Row | None = None) -> list[str]:
+        """What this row misses of the budget: p99 within its limits (`limits`), every answer stored, every phone
+        served."""
         found = []
-        if self.fanout and percentile(self.fanout, 99) * 1000 > TARGET_MS:
-            found.append(f"diffusion p99 {self.ms(self.fanout, 99)} ms")
-        if self.acks and percentile(self.acks, 99) * 1000 > TARGET_MS:
-            found.append(f"ack p99 {self.ms(self.acks, 99)} ms")
+        fanout_limit, ack_limit = self.limits(reference)
+        if self.fanout and percentile(self.fanout, 99) * 1000 > fanout_limit:
+            found.append(f"diffusion p99 {self.ms(self.fanout, 99)} ms > {fanout_limit:.0f}")
+        if self.acks and percentile(self.acks, 99) * 1000 > ack_limit:
+            found.append(f"ack p99 {self.ms(self.acks, 99)} ms > {ack_limit:.0f}")
         if self.dropped:
             found.append(f"{self.dropped} téléphones déconnectés ({', '.join(sorted(self.drop_reasons))})")
         if self.fanout_missing:
@@ -342,6 +354,7 @@ class Phase:
     quizzes: list[int]
     window: float | None
     open_spread: float
+    burst: bool = False  # everything at once: judged against the reference (Row.limits)
 
 
 def run_case(case: str, server_name: str, url: str, server_pid: int, plan: Plan, phases: list[Phase],
@@ -370,7 +383,7 @@ def run_case(case: str, server_name: str, url: str, server_pid: int, plan: Plan,
         time.sleep(1)  # let the roster refreshes of the last connections pass
         rows = []
         for phase in phases:
-            row = Row(case, server_name, phase.label, len(phones))
+            row = Row(case, server_name, phase.label, len(phones), burst=phase.burst)
             start = time.monotonic()
             for quiz in phase.quizzes:
                 _one_question(row, phase, quiz, animators, workers, profile)
@@ -463,6 +476,14 @@ def connection_table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
+def reference_row(runs: list[Run], row: Row) -> Row | None:
+    """The reference's row of the same case and phase, in the same run of the benchmark."""
+    if row.server == "référence":
+        return None
+    return next((r for run in runs for r in run.rows
+                 if r.server == "référence" and r.case == row.case and r.phase == row.phase), None)
+
+
 def phase_table(runs: list[Run]) -> str:
     lines = ["| Cas | Serveur | Phase | Diffusion p50 / p99 (n) | Ack de l'ouverture p99 | Ack réponse p50 / p99 (n) | "
              "Réponses en base / attendues | Acks ok | CPU serveur moy. / pic 1 s | CPU serveur par réponse | "
@@ -475,7 +496,7 @@ def phase_table(runs: list[Run]) -> str:
             stored = f"{r.stored} / {r.expected}" if r.expected is not None else "–"
             ok = f"{r.acks_ok} / {r.expected}" if r.expected is not None else "–"
             per = f"{1000 * r.cpu['server_seconds'] / len(r.acks):.2f} ms" if r.acks else "–"
-            misses = r.misses()
+            misses = r.misses(reference_row(runs, r))
             lines.append(f"| {r.case} | {r.server} | {r.phase} | {fanout} | {r.ms(r.open_acks, 99)} ms | {acks} | "
                          f"{stored} | {ok} | {_pct(r.cpu['server'])} / {_pct(r.cpu['server_peak'])} | {per} | "
                          f"{_pct(r.cpu['load'])} | {_pct(r.cpu['others'])} | {_pct(r.cpu['server_waiting'])} | "

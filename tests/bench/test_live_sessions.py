@@ -2,9 +2,10 @@
 
 Two cases where each phone answers a question: 1,000 phones in one session, and 200 sessions of 8 phones
 at once. For each, Kit Animateur (`python run.py`) and a minimal Flask-SocketIO reference server
-(tests/bench/reference.py) face the same load generators. Budget: p99 ≤ 150 ms for the answers'
-acknowledgements and for the question's fan-out (from the animator's emit to the last phone's receipt),
-and no answer lost (counted in the database).
+(tests/bench/reference.py) face the same load generators. Budget (issue 12), for the answers'
+acknowledgements and for the question's fan-out (from the animator's emit to the last phone's receipt):
+p99 ≤ 150 ms in the spread phases; in the burst phases (everything at once), p99 ≤ 1.5 times the reference's
+p99 in the same run (≤ 150 ms when the reference does not run); and no answer lost (counted in the database).
 
 Run on purpose: `.venv/bin/pytest tests/bench -m bench -q -p no:cacheprovider -s`.
 BENCH_CASES=1000 (or 200x8) runs one case only, and BENCH_REFERENCE=0 the Kit server only, without touching
@@ -24,6 +25,7 @@ import pytest
 
 from tests.bench.data import Plan, build
 from tests.bench.harness import (
+    BURST_FACTOR,
     TARGET_MS,
     Phase,
     PySpy,
@@ -37,6 +39,7 @@ from tests.bench.harness import (
     login,
     machine,
     phase_table,
+    reference_row,
     run_case,
     stall_table,
     wait_until_quiet,
@@ -53,14 +56,14 @@ STALL_MS = 50  # a stall of the server's event loop this long, after start-up, m
 
 CASES = {
     "1000": dict(label="1 séance × 1 000", groups=1, size=1000, processes=4, phases=[
-        Phase("ouverture seule ×8", list(range(3, 11)), None, 0),
+        Phase("ouverture seule ×8", list(range(3, 11)), None, 0, burst=True),  # 1,000 phones at once
         Phase(f"réponses étalées sur {SPREAD:.0f} s", [1], SPREAD, 0),
-        Phase(f"rafale : réponses en {BURST:.0f} s", [2], BURST, 0),
+        Phase(f"rafale : réponses en {BURST:.0f} s", [2], BURST, 0, burst=True),
     ]),
     "200x8": dict(label="200 séances × 8", groups=200, size=8, processes=4, phases=[
-        Phase("ouverture seule ×3, les 200 à la fois", [3, 4, 5], None, 0),
+        Phase("ouverture seule ×3, les 200 à la fois", [3, 4, 5], None, 0, burst=True),
         Phase(f"ouvertures et réponses étalées sur {SPREAD:.0f} s", [1], SPREAD, SPREAD),
-        Phase(f"rafale : 200 ouvertures à la fois, réponses en {BURST:.0f} s", [2], BURST, 0),
+        Phase(f"rafale : 200 ouvertures à la fois, réponses en {BURST:.0f} s", [2], BURST, 0, burst=True),
     ]),
 }
 
@@ -158,10 +161,11 @@ def test_live_sessions_budget(seeded_database: Path, tmp_path: Path) -> None:
     if set(names) == set(CASES) and reference:
         write_section(ROOT / "docs" / "performance.md", measured)
 
-    misses = [f"{r.case}, {r.server}, {r.phase} : {m}" for run in runs for r in run.rows for m in r.misses()
-              if r.server == "Kit"]
+    misses = [f"{r.case}, {r.server}, {r.phase} : {m}" for run in runs for r in run.rows
+              for m in r.misses(reference_row(runs, r)) if r.server == "Kit"]
     # A stall misses the budget when the server itself held the loop that long; the time it waited for a core
     # while the machine's other processes had them is the machine's load (reported in the table).
     misses += [f"{run.connection.case}, Kit : boucle bloquée {1000 * stall.seconds:.0f} ms ({stall.where})"
                for run in runs for stall in run.stalls if stall.own * 1000 >= STALL_MS]
-    assert not misses, f"budget (p99 ≤ {TARGET_MS:.0f} ms, aucune réponse perdue) manqué :\n" + "\n".join(misses)
+    assert not misses, (f"budget (p99 ≤ {TARGET_MS:.0f} ms étalé, ≤ {BURST_FACTOR} × la référence en rafale, aucune "
+                        "réponse perdue, aucun arrêt) manqué :\n" + "\n".join(misses))
