@@ -236,3 +236,29 @@ def test_a_refused_move_refuses_only_itself_and_rights_are_checked_in_the_transa
         db.session.expire_all()
         live = db.session.get(TrainingSession, session.id)
         assert (live.version, live.current_quiz) == (version + 1, number)
+
+
+def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(app: Flask) -> None:
+    """One executemany of hundreds of answers is a C call that holds the loop: the steps are bounded."""
+    steps: list[tuple[int, int]] = []  # (writes in the step, ticks of another greenlet before it)
+    ticks: list[int] = []
+
+    def write_batch(_connection: sa.Connection, items: list[int]) -> list[int]:
+        steps.append((len(items), len(ticks)))
+        return items
+
+    def tick() -> None:
+        while True:
+            ticks.append(1)
+            gevent.sleep(0)
+
+    ticker = gevent.spawn(tick)
+    with app.app_context():
+        writer = GroupCommit(db.engine)
+        greenlets = [gevent.spawn(writer.write, write_batch, n) for n in range(2 * group_commit.MAX_BATCH + 2)]
+        gevent.joinall(greenlets, timeout=30, raise_error=True)
+    ticker.kill()
+    assert [g.value for g in greenlets] == list(range(2 * group_commit.MAX_BATCH + 2))
+    assert [size for size, _ticks in steps] == [group_commit.MAX_BATCH, group_commit.MAX_BATCH, 2]
+    assert steps[0][1] < steps[1][1] < steps[2][1]  # the other greenlet ran between two steps
+    assert writer.batches == 3
