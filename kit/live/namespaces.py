@@ -65,7 +65,8 @@ class AnimatorNamespace(GuardedNamespace):
             raise ConnectionRefusedError("Cette séance n'est pas la vôtre.")
         connection["session_id"] = session.id
         connection["revision_id"] = session.revision_id  # a session never changes revision
-        # Each event checks this account again, in the statement that reads the session (no user loader).
+        # Each event checks this account again (no user loader): in the statement that reads the session, or
+        # for a move, in the move's own transaction (kit/live/service.py).
         connection["user_id"], connection["token"] = current_user.id, current_user.session_token
         join_room(animators_room(session.id))
         state, roster = animator_payloads(session, deck_by_revision_id(session.revision_id))
