@@ -126,7 +126,7 @@ class LiveAnimator:
     def tally(self, quiz: int, expected: list[int], timeout: float = 10) -> None:
         """Wait until the server counts exactly these answers for the question.
 
-        Answers reach the animator windows as `answer` events, not new states: ask for the whole state.
+        Answers reach the animator windows as `answers` events, not new states: ask for the whole state.
         """
         deadline = time.monotonic() + timeout
         while True:
