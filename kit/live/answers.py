@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kit.extensions import db, socketio
 from kit.live import group_commit
 from kit.live.errors import LiveError
-from kit.live.service import quiz_of
+from kit.live.moves import quiz_of
 from kit.models import (
     Answer,
     Attendance,

@@ -19,7 +19,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 from kit.content.library import deck_by_revision_id
 from kit.evidence.observations import LEVELS
 from kit.extensions import db, socketio
-from kit.live import answers, attendance, claims, frames, gate, observing, presence, service, validation
+from kit.live import answers, attendance, claims, frames, gate, moves, observing, presence, validation
 from kit.live.codes import normalize_code
 from kit.live.devices import token_hash
 from kit.live.errors import LiveError
@@ -66,7 +66,7 @@ class AnimatorNamespace(GuardedNamespace):
         connection["session_id"] = session.id
         connection["revision_id"] = session.revision_id  # a session never changes revision
         # Each event checks this account again (no user loader): in the statement that reads the session, or
-        # for a move, in the move's own transaction (kit/live/service.py).
+        # for a move, in the move's own transaction (kit/live/moves.py).
         connection["user_id"], connection["token"] = current_user.id, current_user.session_token
         join_room(animators_room(session.id))
         state, roster = animator_payloads(session, deck_by_revision_id(session.revision_id))
@@ -78,16 +78,16 @@ class AnimatorNamespace(GuardedNamespace):
         """The session this window drives, as plain columns (kit/live/lookup.py), and its deck."""
         row = driven_row(connection.get("session_id"), connection.get("user_id"), connection.get("token"))
         if row is None or not row.active or not may_drive(row, connection["user_id"], row.role):
-            raise LiveError(service.NOT_YOURS, "interdit")
+            raise LiveError(moves.NOT_YOURS, "interdit")
         return row, deck_by_revision_id(row.revision_id)
 
-    def _driving(self) -> tuple[int, Deck, service.Driver]:
+    def _driving(self) -> tuple[int, Deck, moves.Driver]:
         """For a move: the session, its deck and who asks. Their rights are checked with the move itself, in
-        its transaction (kit/live/service.py), so that a move reads nothing before it is written."""
+        its transaction (kit/live/moves.py), so that a move reads nothing before it is written."""
         session_id, revision_id = connection.get("session_id"), connection.get("revision_id")
         if not session_id or not revision_id:
-            raise LiveError(service.NOT_YOURS, "interdit")
-        return session_id, deck_by_revision_id(revision_id), service.Driver(connection["user_id"],
+            raise LiveError(moves.NOT_YOURS, "interdit")
+        return session_id, deck_by_revision_id(revision_id), moves.Driver(connection["user_id"],
                                                                             connection.get("token"))
 
     @handler
@@ -95,7 +95,7 @@ class AnimatorNamespace(GuardedNamespace):
         """`{"slide": n}` from an animator window: every window and phone moves to slide n."""
         data = validation.payload(data, {"slide"})
         session_id, deck, driver = self._driving()
-        driven = service.drive(session_id, deck, "goto",
+        driven = moves.drive(session_id, deck, "goto",
                                validation.integer(data, "slide", 0, len(deck.slides), "Cette diapo"), driver)
         broadcast(driven.session, deck, driven.question)
         return {"version": driven.session.version}
@@ -107,7 +107,7 @@ class AnimatorNamespace(GuardedNamespace):
         action = validation.choice_of(data, "action", ("open", "close", "reveal"))
         session_id, deck, driver = self._driving()
         number = validation.integer(data, "quiz", 1, max(1, len(deck.quizzes)), "Cette question")
-        driven = service.drive(session_id, deck, cast(service.Action, action), number, driver)
+        driven = moves.drive(session_id, deck, cast(moves.Action, action), number, driver)
         broadcast(driven.session, deck, driven.question)
         return {"version": driven.session.version}
 

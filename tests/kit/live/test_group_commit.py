@@ -17,7 +17,7 @@ from flask import Flask
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, own_connection_engine
-from kit.live import answers, group_commit, presence, service
+from kit.live import answers, group_commit, moves, presence, service
 from kit.live.errors import LiveError
 from kit.live.group_commit import GroupCommit
 from kit.models import Answer, Attendance, SessionQuestion, TrainingSession, utcnow
@@ -166,14 +166,14 @@ def test_the_writer_has_its_own_connection_when_waiting_handlers_hold_the_pool(a
     assert _stored(app, room["session"]) == {pid: [1]}
 
 
-def _move_at_once(writer: GroupCommit, moves: list[service.Drive]) -> list[Any]:
+def _move_at_once(writer: GroupCommit, batch: list[moves.Drive]) -> list[Any]:
     """Every move from its own greenlet, all queued before the writer runs; each result or refusal code."""
-    def one(move: service.Drive) -> Any:
+    def one(move: moves.Drive) -> Any:
         try:
-            return writer.write(service.write_drives, move)
+            return writer.write(moves.write_drives, move)
         except LiveError as refusal:
             return refusal.code
-    greenlets = [gevent.spawn(one, move) for move in moves]
+    greenlets = [gevent.spawn(one, move) for move in batch]
     gevent.joinall(greenlets, timeout=30, raise_error=True)
     return [g.value for g in greenlets]
 
@@ -185,14 +185,14 @@ def test_moves_of_many_rooms_share_one_commit_each_with_its_own_result(app: Flas
         for index in range(6):
             animator = make_user(f"anim{index}@test.fr")
             session = make_session(make_group(animator, nicknames=("Awa",)))
-            rooms.append((session.id, session.version, service.Driver(animator.id, animator.session_token)))
+            rooms.append((session.id, session.version, moves.Driver(animator.id, animator.session_token)))
         deck = deck_by_revision_id(session.revision_id)
         first, second = deck.quizzes[0].number, deck.quizzes[1].number
         writer = GroupCommit(db.engine)
-        moves = [service.Drive(session_id, deck, "open", first, driver) for session_id, _v, driver in rooms]
+        batch = [moves.Drive(session_id, deck, "open", first, driver) for session_id, _v, driver in rooms]
         # The first room moves twice in the batch: its moves apply in order of arrival.
-        moves.append(service.Drive(rooms[0][0], deck, "open", second, rooms[0][2]))
-        outcomes = _move_at_once(writer, moves)
+        batch.append(moves.Drive(rooms[0][0], deck, "open", second, rooms[0][2]))
+        outcomes = _move_at_once(writer, batch)
         assert writer.batches == 1
         for (session_id, version, _driver), driven in zip(rooms, outcomes, strict=False):
             assert driven.session.id == session_id and driven.session.version == version + 1
@@ -217,17 +217,17 @@ def test_a_refused_move_refuses_only_itself_and_rights_are_checked_in_the_transa
         service.end(ended)
         deck = deck_by_revision_id(session.revision_id)
         number, version = deck.quizzes[0].number, session.version
-        own = service.Driver(animator.id, animator.session_token)
+        own = moves.Driver(animator.id, animator.session_token)
         writer = GroupCommit(db.engine)
         outcomes = _move_at_once(writer, [
-            service.Drive(session.id, deck, "open", number, service.Driver(other.id, other.session_token)),
-            service.Drive(session.id, deck, "open", number, service.Driver(animator.id, "signed-out")),
-            service.Drive(session.id, deck, "close", number + 1, own),  # never opened
-            service.Drive(session.id, deck, "open", 999, own),  # no such question
-            service.Drive(session.id, deck, "goto", 999, own),  # no such slide
-            service.Drive(ended.id, deck, "open", number, own),
-            service.Drive(session.id + 1000, deck, "open", number, own),  # no such session
-            service.Drive(session.id, deck, "open", number, own),
+            moves.Drive(session.id, deck, "open", number, moves.Driver(other.id, other.session_token)),
+            moves.Drive(session.id, deck, "open", number, moves.Driver(animator.id, "signed-out")),
+            moves.Drive(session.id, deck, "close", number + 1, own),  # never opened
+            moves.Drive(session.id, deck, "open", 999, own),  # no such question
+            moves.Drive(session.id, deck, "goto", 999, own),  # no such slide
+            moves.Drive(ended.id, deck, "open", number, own),
+            moves.Drive(session.id + 1000, deck, "open", number, own),  # no such session
+            moves.Drive(session.id, deck, "open", number, own),
         ])
         assert outcomes[:-1] == ["interdit", "interdit", "pas_ouverte", "question_inconnue", "diapo_inconnue",
                                  "pas_en_cours", "interdit"]
