@@ -37,14 +37,14 @@ def _room(app: Flask) -> dict[str, Any]:
                 "participants": [p.id for p in session.group.participants]}
 
 
-def _write_at_once(writer: GroupCommit, submitted: list[answers.Submitted]) -> list[Any]:
-    """Every write from its own greenlet, all queued before the writer runs; each outcome or refusal."""
-    def one(item: answers.Submitted) -> Any:
+def _write_at_once(writer: GroupCommit, items: list[Any], write_batch: Any = answers.write_batch) -> list[Any]:
+    """Every write from its own greenlet, all queued before the writer runs; each outcome or refusal code."""
+    def one(item: Any) -> Any:
         try:
-            return writer.write(answers.write_batch, item)
+            return writer.write(write_batch, item)
         except LiveError as refusal:
             return refusal.code
-    greenlets = [gevent.spawn(one, item) for item in submitted]
+    greenlets = [gevent.spawn(one, item) for item in items]
     gevent.joinall(greenlets, timeout=30, raise_error=True)
     return [g.value for g in greenlets]
 
@@ -168,14 +168,7 @@ def test_the_writer_has_its_own_connection_when_waiting_handlers_hold_the_pool(a
 
 def _move_at_once(writer: GroupCommit, batch: list[moves.Drive]) -> list[Any]:
     """Every move from its own greenlet, all queued before the writer runs; each result or refusal code."""
-    def one(move: moves.Drive) -> Any:
-        try:
-            return writer.write(moves.write_drives, move)
-        except LiveError as refusal:
-            return refusal.code
-    greenlets = [gevent.spawn(one, move) for move in batch]
-    gevent.joinall(greenlets, timeout=30, raise_error=True)
-    return [g.value for g in greenlets]
+    return _write_at_once(writer, batch, moves.write_drives)
 
 
 def test_moves_of_many_rooms_share_one_commit_each_with_its_own_result(app: Flask) -> None:
