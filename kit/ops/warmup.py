@@ -13,7 +13,8 @@ import importlib
 import logging
 import time
 
-from flask import Flask, g
+from flask import Flask
+from flask_login import login_user
 
 from kit.content.library import deck_by_revision_id, published_modules
 from kit.extensions import db
@@ -58,8 +59,8 @@ def _render_pages(app: Flask) -> int:
     for role in (Role.ANIMATOR, Role.ADMIN):
         for endpoint in PAGES:
             with app.test_request_context():
-                # Never added to the database session: nothing is written.
-                g._login_user = User(id=0, role=role.value, email="demarrage@invalid", name="Démarrage", active=True)
+                # Never added to the database session: nothing is written; the test request's cookie is dropped.
+                login_user(User(id=0, role=role.value, email="demarrage@invalid", name="Démarrage", active=True))
                 try:
                     app.view_functions[endpoint]()
                     rendered += 1
