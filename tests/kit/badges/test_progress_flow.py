@@ -131,7 +131,7 @@ def test_a_history_built_through_the_app_earns_both_badges(app: Flask, tmp_path:
     with app.app_context():
         emma_badge = db.session.scalar(sa.select(BadgeAssertion).where(BadgeAssertion.participant_id == emma_id))
         uid = emma_badge.uid
-        assert emma_badge.recipient_type == "telephone" and "0612" not in (emma_badge.credential or "")
+        assert emma_badge.recipient_type == "telephone" and "612345678" not in (emma_badge.credential or "")
 
     # The certificate's QR code is the verification page's address, which says the badge is valid.
     certificate = animator.get(f"/badges/certificats/{uid}").get_data(as_text=True)
