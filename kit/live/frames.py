@@ -58,7 +58,14 @@ def _no_constant(text: str) -> None:
 
 
 class GuardedPacket(packet.Packet):
-    """python-socketio's packet, whose decoding refuses what this protocol never sends."""
+    """python-socketio's packet, whose decoding refuses what this protocol never sends.
+
+    The protocol has no binary frames either way: an outgoing packet is not walked, element by element, in
+    search of bytes (python-socketio does it for every packet it builds; for a roster of hundreds of
+    participants, that walk cost more than encoding it). Bytes in a payload fail to encode, loudly.
+    """
+
+    uses_binary_events = False
 
     def decode(self, encoded_packet: Any) -> int:
         """Read a client's frame, or raise BadFrameError; attachments are never expected (0)."""
