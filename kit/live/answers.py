@@ -76,7 +76,7 @@ def submit_answer(session_id: int, revision_deck: Deck, participant_id: int, num
     submitted = Submitted(session_id, revision_deck, participant_id, number, choices, entered_by)
     writer = group_commit.for_app(current_app, socketio.async_mode)
     if writer is not None:
-        return writer.write(write_batch, submitted)
+        return writer.write(write_batch, submitted, first=True)
     [outcome] = write_batch(db.session.connection(), [submitted])
     if isinstance(outcome, LiveError):
         db.session.rollback()

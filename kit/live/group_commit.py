@@ -8,6 +8,14 @@ meanwhile, writes it in one transaction, commits once, then wakes each handler w
 Nobody is acknowledged before the commit that holds their write: no acknowledged answer can be lost.
 A quiet room pays nothing: a lone write is taken at the next turn of the loop.
 
+Answers go first, and the other writes go MAX_IN_TURN at a time. Each of those is followed by heavy work on
+the loop (a move sends the new state to a whole room, a connection refreshes the roster), while an answer is
+followed by its acknowledgement only. When 200 rooms open a question in the same second, their phones answer
+while the other rooms still wait for the question: taken 64 at a time, first come first served, those answers
+were acknowledged once every room had it (100 to 190 ms later); answers first and 16 moves per step, within a
+step (docs/performance.md, « Les réponses d'abord »). An answer that arrives while the closing of its
+question still waits for its transaction counts: its phone had not seen the closing either.
+
 The batch's writes and its commit wait off the event loop: in gevent's thread pool on SQLite
 (kit/sqlite.py), through gevent's own waits on PostgreSQL (psycopg, docs/performance.md).
 """
@@ -36,6 +44,7 @@ WAIT_SECONDS = 30.0  # a handler gives up on its write after this (a database th
 # Writes per transaction at most: a burst is committed in steps, the first ones sooner, and the loop turns
 # between two steps. One executemany of a few hundred answers held the loop for 60 ms (benchmark, 05/12).
 MAX_BATCH = 64
+MAX_IN_TURN = 16  # writes other than answers per transaction at most; answers fill the rest of MAX_BATCH
 EXTENSION = "kit_group_commit"
 
 
@@ -44,16 +53,21 @@ class GroupCommit:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self.pending: list[tuple[BatchWriter, Any, AsyncResult]] = []
+        self.first: list[tuple[BatchWriter, Any, AsyncResult]] = []  # answers
+        self.in_turn: list[tuple[BatchWriter, Any, AsyncResult]] = []  # every other write, in order of arrival
         self.wake = Event()
         self.greenlet: gevent.Greenlet | None = None
         self.batches = 0  # transactions committed (the tests check that writes were grouped)
 
     def write(self, write_batch: Callable[[sa.Connection, Sequence[Item]], Sequence[Outcome | LiveError]],
-              item: Item) -> Outcome:
-        """Store `item` with whatever else is pending; its outcome once committed, or its LiveError."""
+              item: Item, *, first: bool = False) -> Outcome:
+        """Store `item` with whatever else is pending; its outcome once committed, or its LiveError.
+
+        `first`: a write followed by nothing heavier than its acknowledgement (an answer), which goes before
+        the other writes already waiting.
+        """
         result: AsyncResult = AsyncResult()
-        self.pending.append((write_batch, item, result))
+        (self.first if first else self.in_turn).append((write_batch, item, result))
         self.wake.set()
         if self.greenlet is None or self.greenlet.dead:  # first use, or killed with its process's hub
             self.greenlet = gevent.spawn(self._run)
@@ -69,11 +83,17 @@ class GroupCommit:
         while True:
             self.wake.wait()
             self.wake.clear()
-            while self.pending:
-                batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
-                self._commit(batch)
-                if self.pending:
+            while self.first or self.in_turn:
+                self._commit(self._next_batch())
+                if self.first or self.in_turn:
                     gevent.sleep(0)  # the events that came meanwhile (acknowledgements, fan-out) run first
+
+    def _next_batch(self) -> list[tuple[BatchWriter, Any, AsyncResult]]:
+        """The answers first, then MAX_IN_TURN other writes at most: a stream of answers cannot starve them."""
+        in_turn, self.in_turn = self.in_turn[:MAX_IN_TURN], self.in_turn[MAX_IN_TURN:]
+        room = MAX_BATCH - len(in_turn)
+        first, self.first = self.first[:room], self.first[room:]
+        return first + in_turn
 
     def _commit(self, batch: list[tuple[BatchWriter, Any, AsyncResult]]) -> None:
         try:

@@ -231,8 +231,11 @@ def test_a_refused_move_refuses_only_itself_and_rights_are_checked_in_the_transa
         assert (live.version, live.current_quiz) == (version + 1, number)
 
 
-def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(app: Flask) -> None:
-    """One executemany of hundreds of answers is a C call that holds the loop: the steps are bounded."""
+@pytest.mark.parametrize(("first", "step"), [(True, group_commit.MAX_BATCH), (False, group_commit.MAX_IN_TURN)])
+def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(app: Flask, first: bool,
+                                                                            step: int) -> None:
+    """One executemany of hundreds of answers is a C call that holds the loop: the steps are bounded (answers
+    MAX_BATCH at a time, the writes followed by a fan-out MAX_IN_TURN at a time)."""
     steps: list[tuple[int, int]] = []  # (writes in the step, ticks of another greenlet before it)
     ticks: list[int] = []
 
@@ -248,10 +251,34 @@ def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(app
     ticker = gevent.spawn(tick)
     with app.app_context():
         writer = GroupCommit(db.engine)
-        greenlets = [gevent.spawn(writer.write, write_batch, n) for n in range(2 * group_commit.MAX_BATCH + 2)]
+        greenlets = [gevent.spawn(writer.write, write_batch, n, first=first) for n in range(2 * step + 2)]
         gevent.joinall(greenlets, timeout=30, raise_error=True)
     ticker.kill()
-    assert [g.value for g in greenlets] == list(range(2 * group_commit.MAX_BATCH + 2))
-    assert [size for size, _ticks in steps] == [group_commit.MAX_BATCH, group_commit.MAX_BATCH, 2]
+    assert [g.value for g in greenlets] == list(range(2 * step + 2))
+    assert [size for size, _ticks in steps] == [step, step, 2]
     assert steps[0][1] < steps[1][1] < steps[2][1]  # the other greenlet ran between two steps
+    assert writer.batches == 3
+
+
+def test_answers_go_before_the_writes_already_waiting_and_cannot_starve_them(app: Flask) -> None:
+    """40 moves wait, then 100 answers come: each transaction takes the answers first, and 16 moves."""
+    written: list[tuple[int, str, list[int]]] = []  # (transaction, kind, items) in the order written
+
+    def moves_like(_connection: sa.Connection, items: list[int]) -> list[int]:
+        written.append((writer.batches, "move", list(items)))
+        return items
+
+    def answers_like(_connection: sa.Connection, items: list[int]) -> list[int]:
+        written.append((writer.batches, "answer", list(items)))
+        return items
+
+    with app.app_context():
+        writer = GroupCommit(db.engine)
+        greenlets = [gevent.spawn(writer.write, moves_like, n) for n in range(40)]
+        greenlets += [gevent.spawn(writer.write, answers_like, n, first=True) for n in range(100)]
+        gevent.joinall(greenlets, timeout=30, raise_error=True)
+    assert [g.value for g in greenlets] == [*range(40), *range(100)]
+    assert [(transaction, kind, len(items)) for transaction, kind, items in written] == [
+        (0, "answer", 48), (0, "move", 16), (1, "answer", 48), (1, "move", 16), (2, "answer", 4), (2, "move", 8)]
+    assert [n for _t, kind, items in written if kind == "move" for n in items] == list(range(40))  # in order
     assert writer.batches == 3
