@@ -6,6 +6,10 @@ one command on stdin, one reply on stdout. Times are `time.monotonic()` (CLOCK_M
 every process of the machine), so the harness can compare an animator's emit with a phone's receipt.
 
 Every client is a real `socketio.AsyncClient` on the websocket transport, as a browser would be.
+
+With BENCH_TIMELINE=DIR, each process writes DIR/<pid>.txt when it quits: one line per question opened
+(`O session emitted ack`) and per answer (`A session received sent ack`), in seconds of that shared clock.
+`python -m tests.bench.timeline DIR` tells when the slow acknowledgements of a burst were sent.
 """
 
 from __future__ import annotations
@@ -13,15 +17,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import random
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import socketio
 
 PHONES, ANIMATORS = "/participant", "/animateur"
 ACK_TIMEOUT = 30.0
+TIMELINE_DIR = os.environ.get("BENCH_TIMELINE")
+TIMELINE: list[str] = []  # written at `quit` when TIMELINE_DIR is set
 
 
 def _client(cookie: str) -> socketio.AsyncClient:
@@ -79,6 +87,8 @@ class Phone:
             ack = await self.client.call("answer", {"quiz": self.quiz, "choices": [0]}, namespace=PHONES,
                                          timeout=ACK_TIMEOUT)
             self.ack = time.monotonic() - start
+            if TIMELINE_DIR:
+                TIMELINE.append(f"A {self.session} {self.received:.4f} {start:.4f} {self.ack:.4f}\n")
             if not (isinstance(ack, dict) and ack.get("ok")):
                 self.error = str((ack or {}).get("error", {}).get("code", ack))
         except socketio.exceptions.TimeoutError:
@@ -123,6 +133,8 @@ class Animator:
         except Exception as error:
             return [self.session, t0, time.monotonic() - t0, False, type(error).__name__]
         ok = isinstance(ack, dict) and bool(ack.get("ok"))
+        if TIMELINE_DIR:
+            TIMELINE.append(f"O {self.session} {t0:.4f} {time.monotonic() - t0:.4f}\n")
         return [self.session, t0, time.monotonic() - t0, ok, None if ok else repr(ack)]
 
 
@@ -207,6 +219,8 @@ async def main(spec_path: str) -> None:
         sys.stdout.flush()
         if command["cmd"] == "quit":
             break
+    if TIMELINE_DIR:
+        Path(TIMELINE_DIR, f"{os.getpid()}.txt").write_text("".join(TIMELINE))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ from tests.bench.harness import LoadProcess, ReferenceServer, everyone, kit_answ
 from tests.conftest import TEST_CONFIG, free_port
 from tests.servers import AppServer
 
+IDLE_SECONDS = 5.0  # the idle step: phones connected, nothing asked
+
 
 def seed(path: Path) -> Path:
     """The seeded database (migrated, modules imported), built once and kept."""
@@ -103,6 +105,13 @@ def measure(plan: Plan, url: str, pid: int, processes: int, opens: int, spy: Spy
         assert sum(r["failed"] for r in replies) == 0, [r["failures"] for r in replies]
         time.sleep(1.5)  # the throttled roster refreshes of the last connections
         results["phone connect"] = 1000 * (cpu(server) - before) / len(phones)
+        spy.stop()
+
+        # Nothing happens: what the connected phones and the server's own timers cost per second.
+        spy.start("idle")
+        before = cpu(server)
+        time.sleep(IDLE_SECONDS)
+        results["idle (per s)"] = 1000 * (cpu(server) - before) / IDLE_SECONDS
         spy.stop()
 
         # Opening a question (no answers): its fan-out and the animators' refresh.
