@@ -3,8 +3,9 @@
     BENCH_TIMELINE=/tmp/timeline BENCH_CASES=200x8 .venv/bin/python -m pytest tests/bench/test_live_sessions.py -m bench
     .venv/bin/python -m tests.bench.timeline /tmp/timeline
 
-For each burst of openings (all within 0.1 s) that answers followed (at least one per opening), the answers are grouped by when they were
-sent after the first opening, 50 ms at a time: how many, and their acknowledgement's median and worst time.
+For each burst of openings (all within 0.1 s) that answers followed (at least one per opening), the answers
+are grouped by when they were sent after the first opening, 50 ms at a time: how many, and their
+acknowledgement's median and worst time.
 """
 
 from __future__ import annotations
