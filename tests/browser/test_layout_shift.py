@@ -7,13 +7,14 @@ The presenter is measured again with a four times slower processor, as Lighthous
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize
 
 from kit.extensions import db
 from kit.models import CourseOffer, Employee, TrainingGroup, TrainingSession, User
@@ -59,6 +60,14 @@ PAGES: list[tuple[tuple[str, str] | None, str, str]] = [
 LIVE = "[data-live-status=online]"  # an animator's window got the server's state
 PHONE_LIVE = "[data-connection]:has-text('En ligne')"  # a participant's phone did
 QUIZ = 11  # a question with an image (tests/browser/test_phone.py)
+MODULE_PICTURES = "**/modules/images/**"
+PICTURE_DELAY = 0.8  # seconds: the pictures arrive after the question is drawn
+
+
+def late_picture(route: Route) -> None:
+    """Hold a picture back, then let it through (the page goes on meanwhile: it runs in the browser)."""
+    time.sleep(PICTURE_DELAY)
+    route.continue_()
 
 
 @dataclass
@@ -161,6 +170,12 @@ def test_live_pages_hold_still_while_they_load(browser: Browser, app_server: App
         animator.question("open", QUIZ)
         layouts.append(measure(mobile, f"{base}/j/{code}", f"telephone-question ({viewport})", ready=PHONE_LIVE))
         shoot(mobile, "telephone-question")
+        # Again with the question's pictures held back, as on a slow data plan: the answers must not move once
+        # shown (a finger about to tap would hit the wrong one). A route also turns the browser's cache off.
+        mobile.route(MODULE_PICTURES, late_picture)
+        layouts.append(measure(mobile, f"{base}/j/{code}", f"telephone-question, images en retard ({viewport})",
+                               ready=PHONE_LIVE))
+        mobile.unroute(MODULE_PICTURES)
         layouts.append(measure(page, seance + "/presentateur", f"presentateur-question ({viewport})", ready=LIVE))
         shoot(page, "presentateur-question")
         layouts.append(measure(slow, seance + "/presentateur",
