@@ -1,7 +1,8 @@
 """How this process's SQLite connections are set up, and how their writes leave the event loop when it serves.
 
 Each connection gets the pragmas of `set_up` (WAL, NORMAL sync, foreign keys, busy timeout). In the serving
-process, commits wait in gevent's thread pool and no statement waits for a lock inside SQLite:
+process, a commit that may sync the disk waits in gevent's thread pool and no statement waits for a lock
+inside SQLite:
 
 A SQLite call is a C call that gevent cannot switch away from. Two of them can wait long on a shared disk,
 and every phone of the process waited with them (docs/performance.md, "Arrêts de la boucle"):

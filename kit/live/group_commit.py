@@ -12,12 +12,13 @@ Answers go first, and the other writes go MAX_IN_TURN at a time. Each of those i
 the loop (a move sends the new state to a whole room, a connection refreshes the roster), while an answer is
 followed by its acknowledgement only. When 200 rooms open a question in the same second, their phones answer
 while the other rooms still wait for the question: taken 64 at a time, first come first served, those answers
-were acknowledged once every room had it (100 to 190 ms later); answers first and 16 moves per step, within a
+were acknowledged once every room had it (median 130 to 200 ms); answers first and 16 moves per step, within a
 step (docs/performance.md, « Les réponses d'abord »). An answer that arrives while the closing of its
 question still waits for its transaction counts: its phone had not seen the closing either.
 
-The batch's writes and its commit wait off the event loop: in gevent's thread pool on SQLite
-(kit/sqlite.py), through gevent's own waits on PostgreSQL (psycopg, docs/performance.md).
+On SQLite the batch's statements and its commit run on the loop (they only append to the WAL); a commit
+that may sync the disk waits in gevent's thread pool (kit/sqlite.py). On PostgreSQL every wait goes
+through gevent (psycopg, docs/performance.md).
 """
 
 from __future__ import annotations
