@@ -6,6 +6,7 @@ Views and namespaces call these functions; they never emit to a room themselves.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import current_app
@@ -15,7 +16,8 @@ from kit.extensions import db, socketio
 from kit.live.claims import pending_claims
 from kit.live.idle import IdleQueue
 from kit.live.lookup import session_row
-from kit.live.state import animator_view, participant_state, public_state
+from kit.live.moves import Live
+from kit.live.state import animator_state_after_move, animator_view, participant_state, public_state
 from slides import Deck
 
 ANIMATORS = "/animateur"
@@ -41,28 +43,77 @@ def animators_room(session_id: int) -> str:
 
 
 def broadcast(session: Any, deck: Deck, question: Any = None) -> None:
-    """Send the new state to every phone, and the state and roster to every animator window.
+    """Send the new state to every phone, then the animators' state, with the current question's answers.
 
     `question`: the session's current question as the caller just wrote it (kit/live/service.py), if it has it.
+    A move changes nothing else in the roster: the animators get no new roster (kit/live/state.py).
     """
     room = phones_room(session.id)
     socketio.emit("state", public_state(session, deck, question), to=room, namespace=PARTICIPANTS)
+    move = Move(_snapshot(session), deck, question)
     if socketio.async_mode in COOPERATIVE:
-        large = current_app.config["LIVE_LARGE_ROOM"]
-        if large and _local_members(room) >= large and current_app.config["LIVE_REFRESH_SECONDS"]:
-            # Building the roster of hundreds of participants would take the CPU while the phones'
-            # frames are still going out: the animators get it once the fan-out is done.
-            socketio.start_background_task(_flush, current_app._get_current_object(),  # type: ignore[attr-defined]
-                                           session.id, ANIMATORS_AFTER)
-            return
-        if socketio.async_mode == "gevent" and current_app.config["LIVE_REFRESH_SECONDS"]:
-            # Other sessions' events that are already waiting go first (kit/live/idle.py); the animator
-            # has the acknowledgement at once, and the state and roster when the loop is free.
-            _animators_when_idle(current_app._get_current_object()).add(session.id)  # type: ignore[attr-defined]
-            return
-        # The phones' frames go out before the animators' state and roster are built (fan-out first).
+        if current_app.config["LIVE_REFRESH_SECONDS"]:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            latest: dict[int, Move] = app.extensions.setdefault("kit_latest_moves", {})
+            if session.id not in latest or latest[session.id].session.version <= session.version:
+                latest[session.id] = move
+            large = current_app.config["LIVE_LARGE_ROOM"]
+            if large and _local_members(room) >= large:
+                # Hundreds of phones' frames are still going out: the animators' state waits for them.
+                socketio.start_background_task(_send_latest_move, app, session.id, ANIMATORS_AFTER)
+                return
+            if socketio.async_mode == "gevent":
+                # Other sessions' events that are already waiting go first (kit/live/idle.py); the animator
+                # has the acknowledgement at once, and the state when the loop is free.
+                _moves_when_idle(app).add(session.id)
+                return
+        # The phones' frames go out before the animators' state is built (fan-out first).
         socketio.sleep(0)
-    _send_to_animators(session, deck)
+    _send_move(move)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A session as a move left it, for the animators' state sent after the phones' (plain values: the
+    state may be built in another greenlet, after the move's database session has ended)."""
+
+    session: Live
+    deck: Deck
+    question: Any  # the current question as the move wrote it, or None (then it is read)
+
+
+def _snapshot(session: Any) -> Live:
+    return Live(**{name: getattr(session, name) for name in Live.__dataclass_fields__})
+
+
+def _send_move(move: Move) -> None:
+    socketio.emit("state", animator_state_after_move(move.session, move.deck, move.question),
+                  to=animators_room(move.session.id), namespace=ANIMATORS)
+
+
+def _send_latest_move(app: Any, session_id: Hashable, delay: float = 0) -> None:
+    """The animators' state after the latest move of a session not sent yet (nothing if it was sent)."""
+    if delay:
+        socketio.sleep(delay)
+    move = app.extensions["kit_latest_moves"].pop(session_id, None)
+    if move is None:
+        return
+    with app.app_context():
+        try:
+            _send_move(move)
+        except Exception:
+            app.logger.exception("état des animateurs impossible à envoyer")
+        finally:
+            db.session.remove()
+
+
+def _moves_when_idle(app: Any) -> IdleQueue:
+    """The application's queue of animators' states after moves, sent when the loop is idle."""
+    queue: IdleQueue | None = app.extensions.get("kit_idle_moves")
+    if queue is None:
+        queue = app.extensions["kit_idle_moves"] = IdleQueue(lambda key: _send_latest_move(app, key),
+                                                             ANIMATORS_AT_THE_LATEST)
+    return queue
 
 
 def send_to_participant(session: Any, deck: Deck, participant_id: int) -> None:
@@ -141,21 +192,6 @@ def _flush(app: Any, session_id: int, delay: float) -> None:
             app.logger.exception("rafraîchissement des animateurs impossible")
         finally:
             db.session.remove()
-
-
-def _animators_when_idle(app: Any) -> IdleQueue:
-    """The application's queue of animators' refreshes done when the loop is idle (one per app and process)."""
-    queue: IdleQueue | None = app.extensions.get("kit_idle_refreshes")
-    if queue is None:
-        def refresh(session_id: Hashable) -> None:
-            with app.app_context():
-                try:
-                    _refresh_now(cast(int, session_id))
-                finally:
-                    db.session.remove()
-
-        queue = app.extensions["kit_idle_refreshes"] = IdleQueue(refresh, ANIMATORS_AT_THE_LATEST)
-    return queue
 
 
 def _refresh_now(session_id: int) -> None:

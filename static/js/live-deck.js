@@ -638,6 +638,8 @@
     if (!next || typeof next.version !== "number" || next.version < version) return; // an older state
     version = next.version;
     state = next;
+    // After a move, the answers to the current question come with the state instead of a new roster.
+    if (next.answers) takeAnswers(next.answers, next.question ? next.question.number : null);
     if (next.status !== "live") { setStatus("ended"); toast("La séance est terminée.", true); }
     deck.show(next.slide.number); // renders, then draw() through onChange
   });
@@ -648,6 +650,12 @@
     drawJoinCount();
     if (!projector) { drawRoster(); drawClaims(); if (grid && state) grid.draw(); }
   });
+  function takeAnswers(answers, quiz) {
+    var given = {};
+    answers.forEach(function (a) { given[a.participant] = a.choices; });
+    roster.forEach(function (p) { p.answer = given[p.id] || null; });
+    rosterQuiz = quiz;
+  }
   // Answers as they arrive: the count, the tally and the roster follow without a full state.
   function countAnswer(data) {
     var q = state && state.question;

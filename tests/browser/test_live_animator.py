@@ -293,6 +293,15 @@ def test_a_question_from_opening_to_results(browser: Browser, context: BrowserCo
         expect(entry.locator(".entry-result")).to_have_text(f"Réponse de Awa enregistrée : {letter}.")
         expect(shown_slide(projector).locator(".live-progress")).to_contain_text("1 / 1 ont répondu")
         expect(awa).to_contain_text(f"a répondu {letter}")
+        # Closed, then back on the first question: the roster shows Awa's answer to it again. It comes with the
+        # move's state (a move sends no roster), and goes when the second question is shown again.
+        panel.get_by_role("button", name="Fermer").click()
+        presenter.get_by_label("Aller à").select_option(str(first_slide))
+        expect_projector_at(projector, first_slide)
+        expect(awa).to_contain_text(f"a répondu {first.choices[choice].letter}")
+        presenter.get_by_label("Aller à").select_option(str(second_slide))
+        expect_projector_at(projector, second_slide)
+        expect(awa).to_contain_text(f"a répondu {letter}")
         presenter.screenshot(path=str(artifacts / "live-presentateur.png"))
         violations = axe_violations(presenter)
         assert not violations, "axe, présentateur (saisie d'une réponse) :\n" + describe(violations)

@@ -143,6 +143,26 @@ def test_the_roster_says_which_question_its_answers_are_for(live: Live) -> None:
     assert next(p for p in roster["participants"] if p["nickname"] == "Awa")["answer"] == [0]
 
 
+def test_a_move_brings_the_animators_the_answers_to_the_current_question_not_a_roster(live: Live) -> None:
+    number = live.quiz_number()
+    animator = live.animator()
+    awa_phone = live.phone("Awa")
+    awa = next(p["id"] for p in events(animator, "roster", A)[-1]["participants"] if p["nickname"] == "Awa")
+    animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)
+    opened = last_state(animator, A)
+    assert opened["answers"] == [] and opened["present"] == 1
+    awa_phone.emit("answer", {"quiz": number, "choices": [0]}, namespace=P, callback=True)
+    animator.emit("question", {"action": "close", "quiz": number}, namespace=A, callback=True)
+    received = animator.get_received(A)
+    closed = [e["args"][0] for e in received if e["name"] == "state"][-1]
+    assert closed["question"]["state"] == "closed"
+    assert closed["answers"] == [{"participant": awa, "choices": [0]}]
+    assert closed["question"]["answered"] == 1 and closed["question"]["tally"][0] == 1
+    assert "roster" not in {e["name"] for e in received}
+    animator.emit("goto", {"slide": 1}, namespace=A, callback=True)  # a slide without the question
+    assert last_state(animator, A)["answers"] == []
+
+
 def test_an_answer_entered_aloud_reaches_that_participants_phone(live: Live) -> None:
     number = live.quiz_number()
     animator = live.animator()

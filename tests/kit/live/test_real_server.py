@@ -217,7 +217,8 @@ def test_a_refused_phone_gets_the_reason_in_french(started: tuple[AppServer, Web
 
 
 def test_a_large_session_refreshes_its_animators_after_the_phones(tmp_path: Path, databases: Databases) -> None:
-    """From LIVE_LARGE_ROOM phones, the animators' state and roster leave after the fan-out, and still arrive."""
+    """From LIVE_LARGE_ROOM phones, the animators' state leaves after the fan-out, and still arrives: with the
+    answers to the current question as stored when it leaves, and no new roster (a move changes none of it)."""
     server = AppServer(demo_database(databases), free_port(), tmp_path / "server.log",
                        env={"LIVE_LARGE_ROOM": "2"}).start()
     try:
@@ -235,13 +236,22 @@ def test_a_large_session_refreshes_its_animators_after_the_phones(tmp_path: Path
         try:
             # The throttled refresh that the phones' joining asked for has come and gone.
             wait_roster(lambda r: {"Awa", "Bruno"} <= {p["nickname"] for p in r["participants"] if p["connected"]})
+            awa = next(p["id"] for p in rosters[-1]["participants"] if p["nickname"] == "Awa")
             time.sleep(0.6)
-            seen = len(animator.states)
+            seen, rosters_seen = len(animator.states), len(rosters)
             assert animator.call("question", {"action": "open", "quiz": 10})["ok"]
             for p in phones:
                 p.wait_for(lambda s: (s["question"] or {}).get("state") == "open")
-            animator.wait_for(lambda s: (s["question"] or {}).get("state") == "open", after=seen)
-            wait_roster(lambda r: r["quiz"] == 10)
+            opened = animator.wait_for(lambda s: (s["question"] or {}).get("state") == "open", after=seen)
+            assert opened["answers"] == [] and opened["present"] == 2
+            assert phones[0].call("answer", {"quiz": 10, "choices": [1]})["ok"]
+            seen = len(animator.states)
+            assert animator.call("question", {"action": "close", "quiz": 10})["ok"]
+            closed = animator.wait_for(lambda s: (s["question"] or {}).get("state") == "closed", after=seen)
+            assert closed["answers"] == [{"participant": awa, "choices": [1]}]
+            assert closed["question"]["answered"] == 1
+            time.sleep(0.6)
+            assert len(rosters) == rosters_seen
         finally:
             for client in (animator, *phones):
                 client.close()
