@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from kit.content.library import deck_by_revision_id
 from kit.extensions import db
 from kit.live.devices import COOKIE, participant_for_token
+from kit.live.moves import Asked, Live
+from kit.live.state import public_state
 from kit.live.views.join import nickname_key
-from kit.models import Participant, ParticipantDevice, TrainingGroup
+from kit.models import Participant, ParticipantDevice, TrainingGroup, TrainingSession, utcnow
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_session, make_user
 
@@ -37,6 +40,8 @@ class Plan:
     email: str
     password: str
     sessions: list[BenchSession]
+    # What Kit sends a phone: at connection ("0") and for each question opened (its number), as JSON.
+    phone_states: dict[str, object] = field(default_factory=dict)
 
     @property
     def phones(self) -> int:
@@ -85,5 +90,22 @@ def build(seeded: Path, database: Path, groups: int, size: int) -> Plan:
         found = participant_for_token(sessions[-1].tokens[-1])
         assert found is not None and found.nickname == f"P{groups}-{size}"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ParticipantDevice)) == groups * size
+        states = phone_states(sessions[0].id)
         db.engine.dispose()
-    return Plan(database, ANIMATOR_EMAIL, PASSWORD, sessions)
+    return Plan(database, ANIMATOR_EMAIL, PASSWORD, sessions, states)
+
+
+def phone_states(session_id: int) -> dict[str, object]:
+    """In an app context: the states that Kit's server sends a phone of this session, built by Kit's own code,
+    at connection ("0") and with each question of the module open. The reference server sends the same
+    bytes (tests/bench/reference.py): both servers encode, and the load generators decode, the same JSON."""
+    session = db.session.get(TrainingSession, session_id)
+    assert session is not None
+    deck = deck_by_revision_id(session.revision_id)
+    live = Live(session.id, session.group_id, session.animator_id, session.revision_id, session.status,
+                session.join_code, 0, None, session.version)
+    states: dict[str, object] = {"0": public_state(live, deck)}
+    for quiz in deck.quizzes:  # opened from the join slide, as the load generators' animators do
+        states[str(quiz.number)] = public_state(replace(live, current_quiz=quiz.number), deck,
+                                                Asked(quiz.number, "open", utcnow()))
+    return states

@@ -54,8 +54,10 @@ class ReferenceServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> ReferenceServer:
+        states = self.log.with_name("reference-states.json")
+        states.write_text(json.dumps(self.plan.phone_states))
         env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port),
-               "REF_SESSIONS": json.dumps({s.code: s.id for s in self.plan.sessions})}
+               "REF_SESSIONS": json.dumps({s.code: s.id for s in self.plan.sessions}), "REF_STATES": str(states)}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("reference.py"))],
                                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

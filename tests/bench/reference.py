@@ -1,7 +1,10 @@
 """A minimal Flask-SocketIO server (gevent) with the shape of Kit's live events: the benchmark's reference.
 
-`python tests/bench/reference.py` with HOST, PORT and REF_SESSIONS (JSON: join code → session id).
-No database: an answer is appended to a list and acknowledged at once; `question` broadcasts to a room.
+`python tests/bench/reference.py` with HOST, PORT, REF_SESSIONS (JSON: join code → session id) and REF_STATES
+(a JSON file: the states that Kit sends a phone, at connection under "0" and for each question opened under its
+number; tests/bench/data.py builds them with Kit's own code). No database: an answer is appended to a list and
+acknowledged at once; `question` broadcasts Kit's state of that question to a room, with this session's id
+and version. The phones receive the same bytes from both servers.
 """
 
 import json
@@ -16,6 +19,10 @@ socketio = SocketIO(app, async_mode="gevent")
 sessions: dict[str, int] = json.loads(os.environ.get("REF_SESSIONS", "{}"))
 answers: list[tuple[int, int]] = []
 versions: dict[int, int] = {}
+states: dict[str, dict] = {}
+if os.environ.get("REF_STATES"):
+    with open(os.environ["REF_STATES"]) as file:
+        states = json.load(file)
 
 
 @app.get("/")
@@ -30,7 +37,8 @@ def index() -> dict:
 def phone_connect(auth: dict) -> None:
     session["s"] = sessions[auth["code"]]
     join_room(f"s{session['s']}")
-    emit("state", {"session": session["s"], "version": versions.get(session["s"], 0), "question": None})
+    emit("state", {**states.get("0", {"question": None}), "session": session["s"],
+                   "version": versions.get(session["s"], 0)})
 
 
 @socketio.on("answer", namespace="/participant")
@@ -47,7 +55,8 @@ def animator_connect(auth: dict) -> None:
 @socketio.on("question", namespace="/animateur")
 def question(data: dict) -> dict:
     versions[session["s"]] = version = versions.get(session["s"], 0) + 1
-    state = {"session": session["s"], "version": version, "question": {"number": data["quiz"], "state": "open"}}
+    state = {**states.get(str(data["quiz"]), {"question": {"number": data["quiz"], "state": "open"}}),
+             "session": session["s"], "version": version}
     socketio.emit("state", state, to=f"s{session['s']}", namespace="/participant")
     return {"ok": True, "version": version}
 
