@@ -5,7 +5,7 @@ Views and namespaces call these functions; they never emit to a room themselves.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -96,15 +96,8 @@ def _send_latest_move(app: Any, session_id: Hashable, delay: float = 0) -> None:
     if delay:
         socketio.sleep(delay)
     move = app.extensions["kit_latest_moves"].pop(session_id, None)
-    if move is None:
-        return
-    with app.app_context():
-        try:
-            _send_move(move)
-        except Exception:
-            app.logger.exception("état des animateurs impossible à envoyer")
-        finally:
-            db.session.remove()
+    if move is not None:
+        _in_app(app, lambda: _send_move(move), "état des animateurs impossible à envoyer")
 
 
 def _moves_when_idle(app: Any) -> IdleQueue:
@@ -185,11 +178,16 @@ def refresh_animators(session_id: int) -> None:
 def _flush(app: Any, session_id: int, delay: float) -> None:
     socketio.sleep(delay)
     _pending.discard(session_id)
+    _in_app(app, lambda: _refresh_now(session_id), "rafraîchissement des animateurs impossible")
+
+
+def _in_app(app: Any, send: Callable[[], None], failure: str) -> None:
+    """Send from a background greenlet, in an app context of its own: a failure is logged, never raised."""
     with app.app_context():
         try:
-            _refresh_now(session_id)
+            send()
         except Exception:
-            app.logger.exception("rafraîchissement des animateurs impossible")
+            app.logger.exception(failure)
         finally:
             db.session.remove()
 
