@@ -54,17 +54,16 @@ def broadcast(session: Any, deck: Deck, question: Any = None) -> None:
     if socketio.async_mode in COOPERATIVE:
         if current_app.config["LIVE_REFRESH_SECONDS"]:
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-            latest: dict[int, Move] = app.extensions.setdefault("kit_latest_moves", {})
-            if session.id not in latest or latest[session.id].session.version <= session.version:
-                latest[session.id] = move
             large = current_app.config["LIVE_LARGE_ROOM"]
             if large and _local_members(room) >= large:
                 # Hundreds of phones' frames are still going out: the animators' state waits for them.
+                _keep_latest(app, move)
                 socketio.start_background_task(_send_latest_move, app, session.id, ANIMATORS_AFTER)
                 return
             if socketio.async_mode == "gevent":
                 # Other sessions' events that are already waiting go first (kit/live/idle.py); the animator
                 # has the acknowledgement at once, and the state when the loop is free.
+                _keep_latest(app, move)
                 _moves_when_idle(app).add(session.id)
                 return
         # The phones' frames go out before the animators' state is built (fan-out first).
@@ -89,6 +88,14 @@ def _snapshot(session: Any) -> Live:
 def _send_move(move: Move) -> None:
     socketio.emit("state", animator_state_after_move(move.session, move.deck, move.question),
                   to=animators_room(move.session.id), namespace=ANIMATORS)
+
+
+def _keep_latest(app: Any, move: Move) -> None:
+    """Keep a move whose animators' state is sent later, unless a later move of its session is kept already."""
+    latest: dict[int, Move] = app.extensions.setdefault("kit_latest_moves", {})
+    kept = latest.get(move.session.id)
+    if kept is None or kept.session.version <= move.session.version:
+        latest[move.session.id] = move
 
 
 def _send_latest_move(app: Any, session_id: Hashable, delay: float = 0) -> None:
