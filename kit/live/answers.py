@@ -7,7 +7,7 @@ before the caller acknowledges it; answers that arrive together share one transa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +20,7 @@ from kit.extensions import db, socketio
 from kit.live import group_commit
 from kit.live.errors import LiveError
 from kit.live.moves import quiz_of
+from kit.live.prepared import Prepared
 from kit.models import (
     Answer,
     Attendance,
@@ -47,6 +48,15 @@ _ANSWERABLE = (
     .outerjoin(_QUESTIONS, sa.and_(_QUESTIONS.c.session_id == _SESSIONS.c.id,
                                    _QUESTIONS.c.quiz_number.in_(sa.bindparam("numbers", expanding=True))))
     .where(_SESSIONS.c.id.in_(sa.bindparam("session_ids", expanding=True)))
+)
+# The same for the usual batch, answers to one question of one session, run on the DBAPI cursor
+# (kit/live/prepared.py): no expanding IN to render, none of SQLAlchemy's per-call machinery.
+_ANSWERABLE_ONE = Prepared(
+    sa.select(_SESSIONS.c.id, _SESSIONS.c.status, _QUESTIONS.c.quiz_number, _QUESTIONS.c.state,
+              _QUESTIONS.c.opened_at)
+    .outerjoin(_QUESTIONS, sa.and_(_QUESTIONS.c.session_id == _SESSIONS.c.id,
+                                   _QUESTIONS.c.quiz_number == sa.bindparam("number")))
+    .where(_SESSIONS.c.id == sa.bindparam("session_id"))
 )
 _ANSWERS_OF = sa.select(_ANSWERS.c.participant_id, _ANSWERS.c.choices).where(
     _ANSWERS.c.session_id == sa.bindparam("session_id"), _ANSWERS.c.quiz_number == sa.bindparam("number"))
@@ -92,10 +102,15 @@ def write_batch(connection: sa.Connection, batch: Sequence[Submitted]) -> list[l
     numbers = sorted({s.number for s in batch if isinstance(s.number, int)})
     statuses: dict[int, str] = {}
     questions: dict[tuple[int, int], Any] = {}
-    for row in connection.execute(_ANSWERABLE, {"session_ids": session_ids, "numbers": numbers or [0]}):
-        statuses[row.id] = row.status
-        if row.quiz_number is not None:
-            questions[(row.id, row.quiz_number)] = row
+    rows: Iterable[Sequence[Any]]
+    if len(session_ids) == 1 and len(numbers) == 1:
+        rows = _ANSWERABLE_ONE.rows(connection, {"session_id": session_ids[0], "number": numbers[0]})
+    else:
+        rows = connection.execute(_ANSWERABLE, {"session_ids": session_ids, "numbers": numbers or [0]})
+    for session_id, status, quiz_number, state, opened_at in rows:
+        statuses[session_id] = status
+        if quiz_number is not None:
+            questions[(session_id, quiz_number)] = (state, opened_at)
     outcomes: list[list[int] | LiveError] = []
     accepted: list[dict[str, Any]] = []
     for submitted in batch:
@@ -112,20 +127,22 @@ def write_batch(connection: sa.Connection, batch: Sequence[Submitted]) -> list[l
     if accepted:
         # One statement for the batch, atomic under concurrency: the unique constraint decides, not a prior
         # SELECT. Two answers of one phone in the same batch: the later one stays, as it would one by one.
-        connection.execute(_upsert_statement(connection.dialect.name), accepted)
+        _prepared_upsert(connection.dialect.name).run_many(connection, accepted)
     return outcomes
 
 
-def _accept(submitted: Submitted, status: str | None, question: Any | None) -> list[int]:
-    """The stored choices of an answer, or the LiveError that refuses it (checked in this order)."""
+def _accept(submitted: Submitted, status: str | None, question: tuple[str, datetime] | None) -> list[int]:
+    """The stored choices of an answer, or the LiveError that refuses it (checked in this order).
+    `question`: its state and the time it was opened, if it was."""
     if status != SessionStatus.LIVE:
         raise LiveError("Cette séance n'est pas en cours.", "pas_en_cours")
     quiz = quiz_of(submitted.deck, submitted.number)
     if question is None:
         raise LiveError("Cette question n'est pas encore ouverte.", "pas_ouverte")
-    if question.state != QuestionState.OPEN:
+    state, opened_at = question
+    if state != QuestionState.OPEN:
         raise LiveError("Trop tard : les réponses à cette question sont fermées.", "fermee")
-    deadline = as_utc(question.opened_at) + timedelta(seconds=quiz.timer_seconds or 0) + TIMER_GRACE
+    deadline = as_utc(opened_at) + timedelta(seconds=quiz.timer_seconds or 0) + TIMER_GRACE
     if quiz.timer_seconds and submitted.received_at > deadline:
         raise LiveError("Trop tard : le temps de cette question est écoulé.", "temps_ecoule")
     return check_choices(quiz, submitted.choices)
@@ -158,6 +175,18 @@ def _upsert_statement(dialect_name: str) -> sa.Insert:
             set_={"choices": insert.excluded.choices, "entered_by": insert.excluded.entered_by,
                   "answered_at": insert.excluded.answered_at})
     return statement
+
+
+_PREPARED_UPSERTS: dict[str, Prepared] = {}
+_UPSERT_COLUMNS = ("session_id", "quiz_number", "participant_id", "choices", "entered_by", "answered_at")
+
+
+def _prepared_upsert(dialect_name: str) -> Prepared:
+    """The answers' upsert of `_upsert_statement`, run on the DBAPI cursor (kit/live/prepared.py)."""
+    prepared = _PREPARED_UPSERTS.get(dialect_name)
+    if prepared is None:
+        prepared = _PREPARED_UPSERTS[dialect_name] = Prepared(_upsert_statement(dialect_name), _UPSERT_COLUMNS)
+    return prepared
 
 
 _ATTENDS: dict[str, sa.Insert] = {}

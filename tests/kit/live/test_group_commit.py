@@ -7,6 +7,7 @@ real-server tests exercise it too: tests/kit/ops/test_hub_stalls.py, the browser
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -55,10 +56,27 @@ def _stored(app: Flask, session_id: int) -> dict[int, list[int]]:
             sa.select(Answer.participant_id, Answer.choices).where(Answer.session_id == session_id))}
 
 
-def test_answers_that_arrive_together_share_one_commit(app: Flask) -> None:
+Writers = Callable[[sa.Engine], GroupCommit]
+
+
+@pytest.fixture
+def writers(app: Flask) -> Iterator[Writers]:
+    """Makes writers that give their connection back after the test, before its database is dropped."""
+    made: list[GroupCommit] = []
+
+    def make(engine: sa.Engine) -> GroupCommit:
+        made.append(GroupCommit(engine))
+        return made[-1]
+
+    yield make
+    for writer in made:
+        writer.close()
+
+
+def test_answers_that_arrive_together_share_one_commit(app: Flask, writers: Writers) -> None:
     room = _room(app)
     with app.app_context():
-        writer = GroupCommit(db.engine)
+        writer = writers(db.engine)
         outcomes = _write_at_once(writer, [
             answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [index % 2])
             for index, pid in enumerate(room["participants"])])
@@ -67,11 +85,11 @@ def test_answers_that_arrive_together_share_one_commit(app: Flask) -> None:
     assert _stored(app, room["session"]) == {pid: [i % 2] for i, pid in enumerate(room["participants"])}
 
 
-def test_a_refused_answer_does_not_refuse_the_others_of_its_batch(app: Flask) -> None:
+def test_a_refused_answer_does_not_refuse_the_others_of_its_batch(app: Flask, writers: Writers) -> None:
     room = _room(app)
     first, second, third = room["participants"][:3]
     with app.app_context():
-        writer = GroupCommit(db.engine)
+        writer = writers(db.engine)
         outcomes = _write_at_once(writer, [
             answers.Submitted(room["session"], room["deck"], first, room["quiz"], [0]),
             answers.Submitted(room["session"], room["deck"], second, room["quiz"] + 1, [0]),  # not opened
@@ -84,11 +102,11 @@ def test_a_refused_answer_does_not_refuse_the_others_of_its_batch(app: Flask) ->
     assert _stored(app, room["session"]) == {first: [0]}
 
 
-def test_a_later_answer_of_the_same_phone_in_a_batch_wins(app: Flask) -> None:
+def test_a_later_answer_of_the_same_phone_in_a_batch_wins(app: Flask, writers: Writers) -> None:
     room = _room(app)
     pid = room["participants"][0]
     with app.app_context():
-        writer = GroupCommit(db.engine)
+        writer = writers(db.engine)
         outcomes = _write_at_once(writer, [answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [c])
                                            for c in (0, 1, 2)])
     assert outcomes == [[0], [1], [2]]
@@ -96,7 +114,7 @@ def test_a_later_answer_of_the_same_phone_in_a_batch_wins(app: Flask) -> None:
 
 
 def test_a_failed_transaction_fails_every_answer_in_it_and_the_writer_goes_on(
-        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+        app: Flask, writers: Writers) -> None:
     room = _room(app)
     first, second = room["participants"][:2]
     calls = []
@@ -109,7 +127,7 @@ def test_a_failed_transaction_fails_every_answer_in_it_and_the_writer_goes_on(
         return answers.write_batch(connection, batch)
 
     with app.app_context():
-        writer = GroupCommit(db.engine)
+        writer = writers(db.engine)
         greenlets = [gevent.spawn(writer.write, failing_once,
                                   answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [0]))
                      for pid in (first, second)]
@@ -122,11 +140,30 @@ def test_a_failed_transaction_fails_every_answer_in_it_and_the_writer_goes_on(
     assert _stored(app, room["session"]) == {first: [1]}
 
 
-def test_phones_joining_and_leaving_together_are_recorded_in_one_transaction(app: Flask) -> None:
+def test_the_writer_keeps_its_connection_while_writes_come_and_gives_it_back_when_idle(
+        app: Flask, writers: Writers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout and its reset per transaction were a quarter of a lone answer's cost."""
+    monkeypatch.setattr(group_commit, "KEEP_CONNECTION_SECONDS", 0.3)
+    room = _room(app)
+    checkouts: list[object] = []
+    with app.app_context():
+        sa.event.listen(db.engine, "checkout", lambda *_args: checkouts.append(1))
+        writer = writers(db.engine)
+        for choice in (0, 1, 0):  # one after the other: three transactions
+            answer = answers.Submitted(room["session"], room["deck"], room["participants"][0], room["quiz"], [choice])
+            assert writer.write(answers.write_batch, answer) == [choice]
+        assert writer.batches == 3 and len(checkouts) == 1 and writer.connection is not None
+        gevent.sleep(0.6)
+        assert writer.connection is None  # given back once idle
+        assert writer.write(answers.write_batch, answer) == [0]
+        assert len(checkouts) == 2
+
+
+def test_phones_joining_and_leaving_together_are_recorded_in_one_transaction(app: Flask, writers: Writers) -> None:
     room = _room(app)
     sids = [f"sid{n}" for n in range(6)]
     with app.app_context():
-        writer = group_commit.GroupCommit(db.engine)
+        writer = writers(db.engine)
         joins = [gevent.spawn(writer.write, presence.join_batch,
                               presence.Joined(sid, presence.worker_id(), room["session"], pid, None,
                                               utcnow() - timedelta(seconds=30)))
@@ -145,14 +182,15 @@ def test_phones_joining_and_leaving_together_are_recorded_in_one_transaction(app
     assert all(29 <= seconds <= 60 for seconds in present.values()), present
 
 
-def test_the_writer_has_its_own_connection_when_waiting_handlers_hold_the_pool(app: Flask, database: str) -> None:
+def test_the_writer_has_its_own_connection_when_waiting_handlers_hold_the_pool(
+        app: Flask, writers: Writers, database: str) -> None:
     """Handlers that wait for the writer still hold their own connections: with the app's pool exhausted by
     them, a writer drawing from that pool would wait for ever (seen in the bench: 1,600 phones joining)."""
     room = _room(app)
     pid = room["participants"][0]
     with app.app_context():
         pool = sa.create_engine(db.engine.url, pool_size=1, max_overflow=0, pool_timeout=2)
-        writer = group_commit.GroupCommit(own_connection_engine(pool))
+        writer = writers(own_connection_engine(pool))
 
         def handler() -> list[int]:
             with pool.connect() as held:  # the handler's own connection, the pool's only one
@@ -161,6 +199,7 @@ def test_the_writer_has_its_own_connection_when_waiting_handlers_hold_the_pool(a
                                     answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [1]))
 
         assert gevent.spawn(handler).get(timeout=20) == [1]
+        writer.close()
         writer.engine.dispose()
         pool.dispose()
     assert _stored(app, room["session"]) == {pid: [1]}
@@ -171,7 +210,7 @@ def _move_at_once(writer: GroupCommit, batch: list[moves.Drive]) -> list[Any]:
     return _write_at_once(writer, batch, moves.write_drives)
 
 
-def test_moves_of_many_rooms_share_one_commit_each_with_its_own_result(app: Flask) -> None:
+def test_moves_of_many_rooms_share_one_commit_each_with_its_own_result(app: Flask, writers: Writers) -> None:
     """200 rooms opening a question in the same second: a few commits, not 200."""
     with app.app_context():
         rooms = []
@@ -181,7 +220,7 @@ def test_moves_of_many_rooms_share_one_commit_each_with_its_own_result(app: Flas
             rooms.append((session.id, session.version, moves.Driver(animator.id, animator.session_token)))
         deck = deck_by_revision_id(session.revision_id)
         first, second = deck.quizzes[0].number, deck.quizzes[1].number
-        writer = GroupCommit(db.engine)
+        writer = writers(db.engine)
         batch = [moves.Drive(session_id, deck, "open", first, driver) for session_id, _v, driver in rooms]
         # The first room moves twice in the batch: its moves apply in order of arrival.
         batch.append(moves.Drive(rooms[0][0], deck, "open", second, rooms[0][2]))
@@ -202,7 +241,8 @@ def test_moves_of_many_rooms_share_one_commit_each_with_its_own_result(app: Flas
         assert [db.session.get(TrainingSession, r[0]).current_quiz for r in rooms[1:]] == [first] * 5
 
 
-def test_a_refused_move_refuses_only_itself_and_rights_are_checked_in_the_transaction(app: Flask) -> None:
+def test_a_refused_move_refuses_only_itself_and_rights_are_checked_in_the_transaction(
+        app: Flask, writers: Writers) -> None:
     with app.app_context():
         animator, other = make_user("anim@test.fr"), make_user("autre@test.fr")
         session = make_session(make_group(animator, nicknames=("Awa",)))
@@ -211,7 +251,7 @@ def test_a_refused_move_refuses_only_itself_and_rights_are_checked_in_the_transa
         deck = deck_by_revision_id(session.revision_id)
         number, version = deck.quizzes[0].number, session.version
         own = moves.Driver(animator.id, animator.session_token)
-        writer = GroupCommit(db.engine)
+        writer = writers(db.engine)
         outcomes = _move_at_once(writer, [
             moves.Drive(session.id, deck, "open", number, moves.Driver(other.id, other.session_token)),
             moves.Drive(session.id, deck, "open", number, moves.Driver(animator.id, "signed-out")),
@@ -232,8 +272,8 @@ def test_a_refused_move_refuses_only_itself_and_rights_are_checked_in_the_transa
 
 
 @pytest.mark.parametrize(("first", "step"), [(True, group_commit.MAX_BATCH), (False, group_commit.MAX_IN_TURN)])
-def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(app: Flask, first: bool,
-                                                                            step: int) -> None:
+def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(
+        app: Flask, writers: Writers, first: bool, step: int) -> None:
     """One executemany of hundreds of answers is a C call that holds the loop: the steps are bounded (answers
     MAX_BATCH at a time, the writes followed by a fan-out MAX_IN_TURN at a time)."""
     steps: list[tuple[int, int]] = []  # (writes in the step, ticks of another greenlet before it)
@@ -250,7 +290,7 @@ def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(app
 
     ticker = gevent.spawn(tick)
     with app.app_context():
-        writer = GroupCommit(db.engine)
+        writer = writers(db.engine)
         greenlets = [gevent.spawn(writer.write, write_batch, n, first=first) for n in range(2 * step + 2)]
         gevent.joinall(greenlets, timeout=30, raise_error=True)
     ticker.kill()
@@ -260,7 +300,7 @@ def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(app
     assert writer.batches == 3
 
 
-def test_answers_go_before_the_writes_already_waiting_and_cannot_starve_them(app: Flask) -> None:
+def test_answers_go_before_the_writes_already_waiting_and_cannot_starve_them(app: Flask, writers: Writers) -> None:
     """40 moves wait, then 100 answers come: each transaction takes the answers first, and 16 moves."""
     written: list[tuple[int, str, list[int]]] = []  # (transaction, kind, items) in the order written
 
@@ -273,7 +313,7 @@ def test_answers_go_before_the_writes_already_waiting_and_cannot_starve_them(app
         return items
 
     with app.app_context():
-        writer = GroupCommit(db.engine)
+        writer = writers(db.engine)
         greenlets = [gevent.spawn(writer.write, moves_like, n) for n in range(40)]
         greenlets += [gevent.spawn(writer.write, answers_like, n, first=True) for n in range(100)]
         gevent.joinall(greenlets, timeout=30, raise_error=True)
