@@ -12,8 +12,10 @@ Answers go first, and the other writes go MAX_IN_TURN at a time. Each of those i
 the loop (a move sends the new state to a whole room, a connection refreshes the roster), while an answer is
 followed by its acknowledgement only. When 200 rooms open a question in the same second, their phones answer
 while the other rooms still wait for the question: taken 64 at a time, first come first served, those answers
-were acknowledged once every room had it (median 130 to 200 ms); answers first and 16 moves per step, within a
-step (docs/performance.md, « Les réponses d'abord »). An answer that arrives while the closing of its
+were acknowledged once every room had it (median 130 to 200 ms); answers first and a few moves per step, within
+a step (docs/performance.md, « Les réponses d'abord »). Eight moves per step, not 16: an answer sent during the
+fan-out waits for one step's fan-out at most (burst ack p99 25 ms instead of 37 to 78); four made 200 openings
+at once slower (docs/performance.md, « Huit déplacements par pas »). An answer that arrives while the closing of its
 question still waits for its transaction counts: its phone had not seen the closing either.
 
 On SQLite the batch's statements and its commit run on the loop (they only append to the WAL); a commit
@@ -45,7 +47,7 @@ WAIT_SECONDS = 30.0  # a handler gives up on its write after this (a database th
 # Writes per transaction at most: a burst is committed in steps, the first ones sooner, and the loop turns
 # between two steps. One executemany of a few hundred answers held the loop for 60 ms (benchmark, 05/12).
 MAX_BATCH = 64
-MAX_IN_TURN = 16  # writes other than answers per transaction at most; answers fill the rest of MAX_BATCH
+MAX_IN_TURN = 8  # writes other than answers per transaction at most; answers fill the rest of MAX_BATCH
 # The writer keeps its connection while writes keep coming, and gives it back after this long without any:
 # a checkout and its reset per transaction were a quarter of a lone answer's transaction (measured).
 KEEP_CONNECTION_SECONDS = 1.0

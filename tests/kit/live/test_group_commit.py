@@ -42,7 +42,7 @@ def _write_at_once(writer: GroupCommit, items: list[Any], write_batch: Any = ans
     """Every write from its own greenlet, all queued before the writer runs; each outcome or refusal code."""
     def one(item: Any) -> Any:
         try:
-            return writer.write(write_batch, item)
+            return writer.write(write_batch, item, first=write_batch is answers.write_batch)  # as the handlers do
         except LiveError as refusal:
             return refusal.code
     greenlets = [gevent.spawn(one, item) for item in items]
@@ -301,7 +301,8 @@ def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(
 
 
 def test_answers_go_before_the_writes_already_waiting_and_cannot_starve_them(app: Flask, writers: Writers) -> None:
-    """40 moves wait, then 100 answers come: each transaction takes the answers first, and 16 moves."""
+    """40 moves wait, then 100 answers come: each transaction takes the answers first, and 8 moves."""
+    assert (group_commit.MAX_BATCH, group_commit.MAX_IN_TURN) == (64, 8)
     written: list[tuple[int, str, list[int]]] = []  # (transaction, kind, items) in the order written
 
     def moves_like(_connection: sa.Connection, items: list[int]) -> list[int]:
@@ -319,6 +320,7 @@ def test_answers_go_before_the_writes_already_waiting_and_cannot_starve_them(app
         gevent.joinall(greenlets, timeout=30, raise_error=True)
     assert [g.value for g in greenlets] == [*range(40), *range(100)]
     assert [(transaction, kind, len(items)) for transaction, kind, items in written] == [
-        (0, "answer", 48), (0, "move", 16), (1, "answer", 48), (1, "move", 16), (2, "answer", 4), (2, "move", 8)]
+        (0, "answer", 56), (0, "move", 8), (1, "answer", 44), (1, "move", 8), (2, "move", 8), (3, "move", 8),
+        (4, "move", 8)]
     assert [n for _t, kind, items in written if kind == "move" for n in items] == list(range(40))  # in order
-    assert writer.batches == 3
+    assert writer.batches == 5
