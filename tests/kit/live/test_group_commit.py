@@ -8,6 +8,7 @@ real-server tests exercise it too: tests/kit/ops/test_hub_stalls.py, the browser
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -45,9 +46,21 @@ def _write_at_once(writer: GroupCommit, items: list[Any], write_batch: Any = ans
             return writer.write(write_batch, item, first=write_batch is answers.write_batch)  # as the handlers do
         except LiveError as refusal:
             return refusal.code
-    greenlets = [gevent.spawn(one, item) for item in items]
+    with _transaction_open(writer):
+        greenlets = [gevent.spawn(one, item) for item in items]
+        gevent.sleep(0)  # every write waits for the transaction open
     gevent.joinall(greenlets, timeout=30, raise_error=True)
     return [g.value for g in greenlets]
+
+
+@contextmanager
+def _transaction_open(writer: GroupCommit) -> Iterator[None]:
+    """As if a transaction were open on the writer's connection: an answer cannot go at once, it waits."""
+    writer.turn.acquire()
+    try:
+        yield
+    finally:
+        writer.turn.release()
 
 
 def _stored(app: Flask, session_id: int) -> dict[int, list[int]]:
@@ -83,6 +96,27 @@ def test_answers_that_arrive_together_share_one_commit(app: Flask, writers: Writ
     assert outcomes == [[index % 2] for index in range(12)]
     assert writer.batches == 1  # twelve answers, one transaction
     assert _stored(app, room["session"]) == {pid: [i % 2] for i, pid in enumerate(room["participants"])}
+
+
+def test_an_answer_that_finds_no_transaction_open_is_committed_at_once_in_its_own_greenlet(
+        app: Flask, writers: Writers) -> None:
+    """No hop to the writer and back: in a busy loop each one waits behind the whole queue."""
+    room = _room(app)
+    first, second = room["participants"][:2]
+    with app.app_context():
+        writer = writers(db.engine)
+        stored = writer.write(answers.write_batch,
+                              answers.Submitted(room["session"], room["deck"], first, room["quiz"], [1]), first=True)
+        assert (stored, writer.batches, writer.greenlet) == ([1], 1, None)  # committed, and no writer greenlet
+        # While a transaction is open, an answer waits and goes with the writer's next batch.
+        with _transaction_open(writer):
+            waiting = gevent.spawn(writer.write, answers.write_batch,
+                                   answers.Submitted(room["session"], room["deck"], second, room["quiz"], [0]),
+                                   first=True)
+            gevent.sleep(0.05)
+            assert not waiting.ready()  # a transaction is open: the answer waits for it
+        assert waiting.get(timeout=10) == [0]
+    assert _stored(app, room["session"]) == {first: [1], second: [0]}
 
 
 def test_a_refused_answer_does_not_refuse_the_others_of_its_batch(app: Flask, writers: Writers) -> None:
@@ -291,7 +325,9 @@ def test_a_burst_is_written_in_bounded_steps_and_the_loop_turns_between_them(
     ticker = gevent.spawn(tick)
     with app.app_context():
         writer = writers(db.engine)
-        greenlets = [gevent.spawn(writer.write, write_batch, n, first=first) for n in range(2 * step + 2)]
+        with _transaction_open(writer):
+            greenlets = [gevent.spawn(writer.write, write_batch, n, first=first) for n in range(2 * step + 2)]
+            gevent.sleep(0)
         gevent.joinall(greenlets, timeout=30, raise_error=True)
     ticker.kill()
     assert [g.value for g in greenlets] == list(range(2 * step + 2))
@@ -315,8 +351,10 @@ def test_answers_go_before_the_writes_already_waiting_and_cannot_starve_them(app
 
     with app.app_context():
         writer = writers(db.engine)
-        greenlets = [gevent.spawn(writer.write, moves_like, n) for n in range(40)]
-        greenlets += [gevent.spawn(writer.write, answers_like, n, first=True) for n in range(100)]
+        with _transaction_open(writer):
+            greenlets = [gevent.spawn(writer.write, moves_like, n) for n in range(40)]
+            greenlets += [gevent.spawn(writer.write, answers_like, n, first=True) for n in range(100)]
+            gevent.sleep(0)
         gevent.joinall(greenlets, timeout=30, raise_error=True)
     assert [g.value for g in greenlets] == [*range(40), *range(100)]
     assert [(transaction, kind, len(items)) for transaction, kind, items in written] == [
