@@ -63,6 +63,11 @@ KEEP_CONNECTION_SECONDS = 1.0
 EXTENSION = "kit_group_commit"
 
 
+def unsaved() -> LiveError:
+    """The French refusal of a write that no transaction stored in time."""
+    return LiveError("Le serveur n'a pas pu enregistrer à temps. Réessayez.", "serveur")
+
+
 class GroupCommit:
     """One writer greenlet for a process; `write` may be called from any greenlet of that process."""
 
@@ -102,7 +107,7 @@ class GroupCommit:
         try:
             outcome = result.get(timeout=WAIT_SECONDS)
         except gevent.Timeout:
-            raise LiveError("Le serveur n'a pas pu enregistrer à temps. Réessayez.", "serveur") from None
+            raise unsaved() from None
         if isinstance(outcome, LiveError):
             raise outcome
         return outcome
@@ -138,6 +143,11 @@ class GroupCommit:
             for _writer, _item, result in batch:
                 result.set_exception(error)
             return
+        except BaseException:  # the greenlet committing is killed (its process stops): the others hear it now,
+            # not after WAIT_SECONDS, and nothing of the batch is stored (the transaction was rolled back)
+            for _writer, _item, result in batch:
+                result.set(unsaved())
+            raise
         self.batches += 1
         for (_writer, _item, result), outcome in zip(batch, outcomes, strict=True):
             result.set(outcome)

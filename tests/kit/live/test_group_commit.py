@@ -7,6 +7,7 @@ real-server tests exercise it too: tests/kit/ops/test_hub_stalls.py, the browser
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -191,6 +192,41 @@ def test_the_writer_keeps_its_connection_while_writes_come_and_gives_it_back_whe
         assert writer.connection is None  # given back once idle
         assert writer.write(answers.write_batch, answer) == [0]
         assert len(checkouts) == 2
+
+
+class Killed(BaseException):
+    """What a greenlet killed while it commits (its process stops) sees: not an Exception."""
+
+
+def test_when_the_greenlet_committing_is_killed_the_others_of_its_batch_hear_it_at_once(
+        app: Flask, writers: Writers) -> None:
+    room = _room(app)
+    first, second, third = room["participants"][:3]
+    calls: list[int] = []
+
+    def killed_once(connection: sa.Connection, batch: Any) -> Any:
+        calls.append(len(batch))
+        if len(calls) == 1:
+            answers.write_batch(connection, batch)
+            raise Killed
+        return answers.write_batch(connection, batch)
+
+    with app.app_context():
+        writer = writers(db.engine)
+        started = time.monotonic()
+        outcomes = _write_at_once(writer, [
+            answers.Submitted(room["session"], room["deck"], pid, room["quiz"], [0]) for pid in (first, second)],
+            write_batch=killed_once)
+        assert outcomes == ["serveur", "serveur"]
+        assert time.monotonic() - started < group_commit.WAIT_SECONDS / 3  # at once, not after WAIT_SECONDS
+        assert writer.greenlet is not None and writer.greenlet.dead
+        again = answers.Submitted(room["session"], room["deck"], third, room["quiz"], [1])
+        with _transaction_open(writer):  # through a new writer greenlet
+            waiting = gevent.spawn(writer.write, killed_once, again)
+            gevent.sleep(0)
+        assert waiting.get(timeout=10) == [1]
+    assert calls == [2, 1]
+    assert _stored(app, room["session"]) == {third: [1]}  # nothing of the killed batch
 
 
 def test_phones_joining_and_leaving_together_are_recorded_in_one_transaction(app: Flask, writers: Writers) -> None:
