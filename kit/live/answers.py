@@ -101,7 +101,7 @@ def write_batch(connection: sa.Connection, batch: Sequence[Submitted]) -> list[l
     session_ids = sorted({s.session_id for s in batch})
     numbers = sorted({s.number for s in batch if isinstance(s.number, int)})
     statuses: dict[int, str] = {}
-    questions: dict[tuple[int, int], Any] = {}
+    questions: dict[tuple[int, int], tuple[str, datetime]] = {}  # (session, number) → state, opened
     rows: Iterable[Sequence[Any]]
     if len(session_ids) == 1 and len(numbers) == 1:
         rows = _ANSWERABLE_ONE.rows(connection, {"session_id": session_ids[0], "number": numbers[0]})

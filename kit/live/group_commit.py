@@ -169,7 +169,7 @@ class GroupCommit:
                                               strict=True):
                         outcomes[index] = outcome
         except BaseException:
-            self._release()  # a connection that failed (a database restarted, say) is not used again
+            self.close()  # a connection that failed (a database restarted, say) is not used again
             raise
         return outcomes
 
@@ -178,16 +178,13 @@ class GroupCommit:
         if time.monotonic() - self.used_at < KEEP_CONNECTION_SECONDS or not self.turn.acquire(blocking=False):
             return
         try:
-            self._release()
+            self.close()
         finally:
             self.turn.release()
 
     def close(self) -> None:
-        """Give the writer's connection back now (before its engine is disposed); it takes one again if used."""
-        self._release()
-
-    def _release(self) -> None:
-        """Give the writer's connection back to its pool; the next transaction takes one again."""
+        """Give the writer's connection back to its pool (when idle, after a failure, before its engine is
+        disposed); the next transaction takes one again."""
         connection, self.connection = self.connection, None
         if connection is not None:
             try:
