@@ -20,6 +20,7 @@ from flask import current_app
 from kit.extensions import db, socketio
 from kit.live import group_commit
 from kit.live.errors import LiveError
+from kit.live.prepared import Prepared, PreparedIn
 from kit.models import QuestionState, SessionQuestion, SessionStatus, TrainingSession, User, utcnow
 from kit.people.access import may_drive
 from slides import Deck, Quiz
@@ -86,22 +87,35 @@ class Driven:
 
 
 _LIVE_COLUMNS = [getattr(_SESSIONS.c, name) for name in Live.__dataclass_fields__]
+_ASKED_COLUMNS = [_QUESTIONS.c.session_id, *(getattr(_QUESTIONS.c, name) for name in Asked.__dataclass_fields__)]
+# Run on the DBAPI cursor (kit/live/prepared.py): 200 rooms opening a question in the same second come a few at
+# a time, and SQLAlchemy's per-call work was most of a transaction of one move.
 # The sessions of a batch, locked in id order (PostgreSQL: another process's move waits; SQLite ignores it).
-_LOCK_SESSIONS = (sa.select(*_LIVE_COLUMNS).where(_SESSIONS.c.id.in_(sa.bindparam("ids", expanding=True)))
-                  .order_by(_SESSIONS.c.id).with_for_update())
+_LOCK_SESSIONS = PreparedIn(lambda ids: sa.select(*_LIVE_COLUMNS).where(_SESSIONS.c.id.in_(ids))
+                            .order_by(_SESSIONS.c.id).with_for_update())
 # The accounts of the windows that asked: still active, still signed in, and allowed to drive.
-_DRIVERS = sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.active, _USERS.c.session_token).where(
-    _USERS.c.id.in_(sa.bindparam("ids", expanding=True)))
-_ASKED = sa.select(_QUESTIONS).where(_QUESTIONS.c.session_id.in_(sa.bindparam("ids", expanding=True)))
-_UPDATE_SESSION = (_SESSIONS.update().where(_SESSIONS.c.id == sa.bindparam("b_id"))
-                   .values(current_slide=sa.bindparam("b_slide"), current_quiz=sa.bindparam("b_quiz"),
-                           version=sa.bindparam("b_version")))
-_INSERT_QUESTION = _QUESTIONS.insert()
-_UPDATE_QUESTION = (_QUESTIONS.update()
-                    .where(_QUESTIONS.c.session_id == sa.bindparam("b_session"),
-                           _QUESTIONS.c.quiz_number == sa.bindparam("b_number"))
-                    .values(state=sa.bindparam("b_state"), opened_at=sa.bindparam("b_opened"),
-                            closed_at=sa.bindparam("b_closed"), revealed_at=sa.bindparam("b_revealed")))
+_DRIVERS = PreparedIn(lambda ids: sa.select(_USERS.c.id, _USERS.c.role, _USERS.c.active, _USERS.c.session_token)
+                      .where(_USERS.c.id.in_(ids)))
+_ASKED = PreparedIn(lambda ids: sa.select(*_ASKED_COLUMNS).where(_QUESTIONS.c.session_id.in_(ids)))
+_UPDATE_SESSION = Prepared(_SESSIONS.update().where(_SESSIONS.c.id == sa.bindparam("b_id"))
+                           .values(current_slide=sa.bindparam("b_slide"), current_quiz=sa.bindparam("b_quiz"),
+                                   version=sa.bindparam("b_version")))
+_INSERT_QUESTION = Prepared(_QUESTIONS.insert(), [column.key for column in _ASKED_COLUMNS])
+_UPDATE_QUESTION = Prepared(_QUESTIONS.update()
+                            .where(_QUESTIONS.c.session_id == sa.bindparam("b_session"),
+                                   _QUESTIONS.c.quiz_number == sa.bindparam("b_number"))
+                            .values(state=sa.bindparam("b_state"), opened_at=sa.bindparam("b_opened"),
+                                    closed_at=sa.bindparam("b_closed"), revealed_at=sa.bindparam("b_revealed")))
+
+
+@dataclass(frozen=True)
+class _Account:
+    """A window's account as the move's transaction reads it."""
+
+    id: int
+    role: str
+    active: bool
+    session_token: str | None
 
 
 def drive(session_id: int, deck: Deck, action: Action, number: int, driver: Driver | None = None) -> Driven:
@@ -128,15 +142,14 @@ def write_drives(connection: sa.Connection, moves: Sequence[Drive]) -> list[Driv
     """Check and apply a batch of moves in the caller's transaction, in order of arrival; each move's result,
     or the French refusal of that move alone. The caller commits before anyone is acknowledged."""
     ids = sorted({move.session_id for move in moves})
-    lives = {row.id: Live(*row) for row in connection.execute(_LOCK_SESSIONS, {"ids": ids})}
+    lives = {row[0]: Live(*row) for row in _LOCK_SESSIONS.rows(connection, ids)}
     asked: dict[int, dict[int, Asked]] = {session_id: {} for session_id in lives}
     stored: set[tuple[int, int]] = set()
-    for row in connection.execute(_ASKED, {"ids": ids}):
-        asked[row.session_id][row.quiz_number] = Asked(row.quiz_number, row.state, row.opened_at, row.closed_at,
-                                                      row.revealed_at)
-        stored.add((row.session_id, row.quiz_number))
+    for session_id, *question in _ASKED.rows(connection, ids):
+        asked[session_id][question[0]] = Asked(*question)
+        stored.add((session_id, question[0]))
     driver_ids = sorted({move.driver.user_id for move in moves if move.driver})
-    drivers = {row.id: row for row in connection.execute(_DRIVERS, {"ids": driver_ids})} if driver_ids else {}
+    drivers = {row[0]: _Account(*row) for row in _DRIVERS.rows(connection, driver_ids)} if driver_ids else {}
     outcomes: list[Driven | LiveError] = []
     moved: set[int] = set()
     changed: set[tuple[int, int]] = set()
@@ -160,23 +173,23 @@ def write_drives(connection: sa.Connection, moves: Sequence[Drive]) -> list[Driv
         # Copies: a later move of the same session in this batch changes the originals.
         outcomes.append(Driven(replace(live), replace(current) if current else None))
     if moved:
-        connection.execute(_UPDATE_SESSION, [
+        _UPDATE_SESSION.run_many(connection, [
             {"b_id": lives[i].id, "b_slide": lives[i].current_slide, "b_quiz": lives[i].current_quiz,
              "b_version": lives[i].version} for i in sorted(moved)])
     new = [{"session_id": s, "quiz_number": n, "state": asked[s][n].state, "opened_at": asked[s][n].opened_at,
             "closed_at": asked[s][n].closed_at, "revealed_at": asked[s][n].revealed_at}
            for s, n in sorted(changed - stored)]
     if new:
-        connection.execute(_INSERT_QUESTION, new)
+        _INSERT_QUESTION.run_many(connection, new)
     updated = [{"b_session": s, "b_number": n, "b_state": asked[s][n].state, "b_opened": asked[s][n].opened_at,
                 "b_closed": asked[s][n].closed_at, "b_revealed": asked[s][n].revealed_at}
                for s, n in sorted(changed & stored)]
     if updated:
-        connection.execute(_UPDATE_QUESTION, updated)
+        _UPDATE_QUESTION.run_many(connection, updated)
     return outcomes
 
 
-def _may_move(live: Live, driver: Driver, account: Any | None) -> bool:
+def _may_move(live: Live, driver: Driver, account: _Account | None) -> bool:
     """The window's account still exists, is active, is still signed in, and drives this session."""
     return (account is not None and account.active and account.session_token == driver.token
             and may_drive(cast(TrainingSession, live), driver.user_id, account.role))

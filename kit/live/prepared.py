@@ -6,6 +6,9 @@ answer; docs/performance.md). A Prepared statement keeps SQLAlchemy's SQL, compi
 dialect, with its bind and result type processors, so that what is written and read is the same as through
 `Connection.execute`, and only the per-call machinery is skipped. It runs on the caller's connection, in its
 transaction; on SQLite the cursor is the connection's (kit/sqlite.py), with the process's turn to write.
+
+A list of values (`IN (…)`) is not expanded at each call: PreparedIn keeps one Prepared statement per length
+of the list, with one parameter per value (a batch holds 64 writes at most: 64 statements at most).
 """
 
 from __future__ import annotations
@@ -85,3 +88,23 @@ class Prepared:
         names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.binds)
         return _Compiled(compiled.string, names, positional,
                          tuple((name, process) for name, process in binds if process is not None), results)
+
+
+class PreparedIn:
+    """A SELECT with one list of values, `build(binds)` making it for a list of that many bind parameters."""
+
+    def __init__(self, build: Callable[[list[sa.BindParameter[Any]]], sa.Executable], name: str = "v") -> None:
+        self.build = build
+        self.name = name
+        self._by_length: dict[int, Prepared] = {}
+
+    def rows(self, connection: sa.Connection, values: Sequence[Any],
+             parameters: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Every row for these values (at least one), each value as `Connection.execute` would give it."""
+        if not values:
+            raise ValueError("PreparedIn: une liste vide")
+        names = [f"{self.name}_{index}" for index in range(len(values))]
+        prepared = self._by_length.get(len(values))
+        if prepared is None:
+            prepared = self._by_length[len(values)] = Prepared(self.build([sa.bindparam(name) for name in names]))
+        return prepared.rows(connection, {**(parameters or {}), **dict(zip(names, values, strict=True))})

@@ -10,8 +10,8 @@ from flask import Flask
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db
-from kit.live import answers, service
-from kit.live.prepared import Prepared
+from kit.live import answers, moves, service
+from kit.live.prepared import Prepared, PreparedIn
 from kit.models import Answer
 from tests.factories import make_group, make_session, make_user
 
@@ -61,3 +61,33 @@ def test_a_statement_with_expanding_parameters_is_refused(app: Flask) -> None:
     statement = sa.select(ANSWERS.c.id).where(ANSWERS.c.session_id.in_(sa.bindparam("ids", expanding=True)))
     with app.app_context(), db.engine.connect() as connection, pytest.raises(ValueError, match="développés"):
         Prepared(statement).rows(connection, {"ids": [1]})
+
+
+def test_a_prepared_list_reads_what_an_expanding_parameter_reads(app: Flask) -> None:
+    session_id, number, participants = _open_room(app)
+    with app.app_context(), db.engine.connect() as connection:
+        for participant_id in participants:
+            connection.execute(sa.insert(ANSWERS), [{"session_id": session_id, "quiz_number": number,
+                                                     "participant_id": participant_id, "choices": [0]}])
+        expanding = sa.select(ANSWERS.c.participant_id, ANSWERS.c.choices).where(
+            ANSWERS.c.participant_id.in_(sa.bindparam("ids", expanding=True))).order_by(ANSWERS.c.participant_id)
+        listed = PreparedIn(lambda ids: sa.select(ANSWERS.c.participant_id, ANSWERS.c.choices).where(
+            ANSWERS.c.participant_id.in_(ids)).order_by(ANSWERS.c.participant_id))
+        for ids in (participants[:1], participants, participants[1:], participants[:1]):
+            expected = [tuple(row) for row in connection.execute(expanding, {"ids": ids})]
+            assert listed.rows(connection, ids) == expected and len(expected) == len(ids)
+        assert sorted(listed._by_length) == [1, 2, 3]  # one statement per length, kept
+        with pytest.raises(ValueError, match="vide"):
+            listed.rows(connection, [])
+
+
+def test_the_moves_read_their_sessions_as_execute_does(app: Flask) -> None:
+    """The moves' prepared reads (kit/live/moves.py) give the columns in the order their rows are built from."""
+    session_id, number, _participants = _open_room(app)
+    with app.app_context(), db.engine.connect() as connection:
+        [live] = moves._LOCK_SESSIONS.rows(connection, [session_id])
+        [asked] = moves._ASKED.rows(connection, [session_id])
+    assert moves.Live(*live).id == session_id and moves.Live(*live).current_quiz == number
+    question = moves.Asked(*asked[1:])
+    assert (asked[0], question.quiz_number, question.state) == (session_id, number, "open")
+    assert isinstance(question.opened_at, datetime) and question.closed_at is None
