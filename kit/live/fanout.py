@@ -13,6 +13,7 @@ from flask import current_app
 
 from kit.content.library import deck_by_revision_id
 from kit.extensions import db, socketio
+from kit.live import group_commit
 from kit.live.claims import pending_claims
 from kit.live.idle import IdleQueue
 from kit.live.lookup import session_row
@@ -111,8 +112,11 @@ def _moves_when_idle(app: Any) -> IdleQueue:
     """The application's queue of animators' states after moves, sent when the loop is idle."""
     queue: IdleQueue | None = app.extensions.get("kit_idle_moves")
     if queue is None:
+        writer = group_commit.for_app(app, socketio.async_mode)
+        # Other rooms' moves still waiting for their transaction: their phones go first.
         queue = app.extensions["kit_idle_moves"] = IdleQueue(lambda key: _send_latest_move(app, key),
-                                                             ANIMATORS_AT_THE_LATEST)
+                                                             ANIMATORS_AT_THE_LATEST,
+                                                             writer.writes_waiting if writer else lambda: False)
     return queue
 
 

@@ -112,6 +112,10 @@ class GroupCommit:
             raise outcome
         return outcome
 
+    def writes_waiting(self) -> bool:
+        """Moves, connections or departures wait for their transaction (answers aside): their fan-out is to come."""
+        return bool(self.in_turn)
+
     def _run(self) -> None:
         while True:
             if not self.wake.wait(timeout=KEEP_CONNECTION_SECONDS):

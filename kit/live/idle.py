@@ -5,6 +5,12 @@ its animators' state and roster, which costs more than the rest of the event. Do
 the 200th session's phones wait for 199 rosters. Put in an IdleQueue, the rosters are built when no other
 event is waiting (gevent's idle watcher), in the order asked, once per session however often asked, and never
 later than `longest_wait` after the first ask: a busy loop delays them, it cannot starve them.
+
+An idle loop is not always a finished burst: between two steps of the writer (kit/live/group_commit.py) the loop
+may wait a moment for a commit while other rooms' moves still queue. `busy` tells the queue that such heavier
+work is still coming: it waits on, rechecking every BUSY_RECHECK seconds, until `longest_wait` at the latest.
+(The animators' states after 200 openings at once, built in those moments, made the last rooms' phones wait:
+fan-out p99 154–161 ms without them, 168–237 ms with them; docs/performance.md, « Les téléphones d'abord ».)
 """
 
 from __future__ import annotations
@@ -16,14 +22,17 @@ from collections.abc import Callable, Hashable
 import gevent
 
 log = logging.getLogger(__name__)
+BUSY_RECHECK = 0.005  # seconds between two looks at `busy` (a burst of moves lasts 0.1 to 0.3 s)
 
 
 class IdleQueue:
     """Keys to run `run` on when the loop is idle; one greenlet drains them, oldest first."""
 
-    def __init__(self, run: Callable[[Hashable], None], longest_wait: float) -> None:
+    def __init__(self, run: Callable[[Hashable], None], longest_wait: float,
+                 busy: Callable[[], bool] = lambda: False) -> None:
         self.run = run
         self.longest_wait = longest_wait
+        self.busy = busy
         self._asked: dict[Hashable, float] = {}  # key → when it was first asked (insertion order is age order)
         self._worker: gevent.Greenlet | None = None
 
@@ -47,6 +56,9 @@ class IdleQueue:
                 if left > 0:
                     with gevent.Timeout(left, False):
                         gevent.idle()
+                        while self.busy():
+                            gevent.sleep(BUSY_RECHECK)
+                            gevent.idle()
                 else:  # overdue: the events already waiting still run between two keys (no stall)
                     gevent.sleep(0)
                 key = next(iter(self._asked))

@@ -398,3 +398,24 @@ def test_answers_go_before_the_writes_already_waiting_and_cannot_starve_them(app
         (4, "move", 8)]
     assert [n for _t, kind, items in written if kind == "move" for n in items] == list(range(40))  # in order
     assert writer.batches == 5
+
+
+def test_the_writer_tells_when_moves_still_wait_for_their_transaction(app: Flask, writers: Writers) -> None:
+    """The animators' states after moves wait for it (kit/live/fanout.py): the phones' fan-out goes first."""
+    room = _room(app)
+    with app.app_context():
+        deck = room["deck"]
+        writer = writers(db.engine)
+        assert not writer.writes_waiting()
+        with _transaction_open(writer):
+            answer = gevent.spawn(writer.write, answers.write_batch,
+                                  answers.Submitted(room["session"], deck, room["participants"][0], room["quiz"], [0]),
+                                  first=True)
+            gevent.sleep(0)
+            assert not writer.writes_waiting()  # an answer is followed by its acknowledgement only
+            move = gevent.spawn(writer.write, moves.write_drives,
+                                moves.Drive(room["session"], deck, "goto", 1))
+            gevent.sleep(0)
+            assert writer.writes_waiting()
+        gevent.joinall([answer, move], timeout=30, raise_error=True)
+        assert not writer.writes_waiting()

@@ -99,3 +99,28 @@ def test_overdue_work_still_lets_the_loop_run_between_two_keys() -> None:
     ticker.join()
     assert turns.count("run") == 5
     assert "run,run" not in ",".join(turns), turns
+
+
+def test_the_work_waits_while_heavier_work_is_still_coming() -> None:
+    """An idle loop while `busy` says other rooms' moves still wait: the work runs once they are done."""
+    ran: list[float] = []
+    coming = [True]
+    queue = IdleQueue(lambda key: ran.append(time.monotonic()), longest_wait=5, busy=lambda: coming[0])
+    queue.add("a")
+    gevent.sleep(0.1)  # the loop is idle all this time
+    assert ran == []
+    done = time.monotonic()
+    coming[0] = False
+    gevent.sleep(0.05)
+    assert len(ran) == 1 and ran[0] >= done
+
+
+def test_heavier_work_that_never_ends_cannot_starve_the_queue() -> None:
+    ran: list[float] = []
+    queue = IdleQueue(lambda key: ran.append(time.monotonic()), longest_wait=0.05, busy=lambda: True)
+    started = time.monotonic()
+    queue.add("a")
+    deadline = started + 5
+    while not ran and time.monotonic() < deadline:
+        gevent.sleep(0.01)
+    assert len(ran) == 1 and ran[0] - started >= 0.04
