@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import Flask
 
+from kit.app import KitFlask
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; nothing is created at import time."""
-    app = Flask(
+    app = KitFlask(
         __name__,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, Request, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import MapAdapter
 
 from kit.extensions import db, socketio
 from kit.live import presence
@@ -124,6 +125,29 @@ def test_the_socketio_request_context_matches_a_route(app: Flask, method: str, h
     with app.test_request_context("/socket.io/?EIO=4&transport=websocket", method=method, headers=headers):
         assert request.routing_exception is None
         assert request.url_rule is not None and request.url_rule.endpoint == "socketio_transport"
+
+
+def test_socket_events_do_not_match_their_url_again(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every event's request context comes from its connection's environ: its route is matched once (kit/app.py)."""
+    animator, awa = live.animator(), live.phone("Awa")
+    matched: list[str] = []
+    original = MapAdapter.match
+
+    def counting(self: MapAdapter, *args: object, **kwargs: object) -> object:
+        matched.append(self.path_info)
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MapAdapter, "match", counting)
+    number = live.quiz_number("unique")
+    assert animator.emit("question", {"action": "open", "quiz": number}, namespace=A, callback=True)["ok"]
+    for choice in (0, 1, 0):
+        assert awa.emit("answer", {"quiz": number, "choices": [choice]}, namespace=P, callback=True)["ok"]
+    assert matched == []  # matched when each connection was made, never at an event
+    assert live.animator_http.get("/animateur/").status_code == 200  # HTTP requests are matched as before
+    assert matched == ["/animateur/"]
+    with live.app.test_request_context("/socket.io/"):
+        assert request.url_rule is not None and request.url_rule.endpoint == "socketio_transport"
+        assert request.view_args == {}
 
 
 def test_socket_events_do_not_decode_the_session_cookie_again(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
