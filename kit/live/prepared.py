@@ -93,18 +93,16 @@ class Prepared:
 class PreparedIn:
     """A SELECT with one list of values, `build(binds)` making it for a list of that many bind parameters."""
 
-    def __init__(self, build: Callable[[list[sa.BindParameter[Any]]], sa.Executable], name: str = "v") -> None:
+    def __init__(self, build: Callable[[list[sa.BindParameter[Any]]], sa.Executable]) -> None:
         self.build = build
-        self.name = name
         self._by_length: dict[int, Prepared] = {}
 
-    def rows(self, connection: sa.Connection, values: Sequence[Any],
-             parameters: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    def rows(self, connection: sa.Connection, values: Sequence[Any]) -> list[tuple[Any, ...]]:
         """Every row for these values (at least one), each value as `Connection.execute` would give it."""
         if not values:
             raise ValueError("PreparedIn: une liste vide")
-        names = [f"{self.name}_{index}" for index in range(len(values))]
+        names = [f"v_{index}" for index in range(len(values))]
         prepared = self._by_length.get(len(values))
         if prepared is None:
             prepared = self._by_length[len(values)] = Prepared(self.build([sa.bindparam(name) for name in names]))
-        return prepared.rows(connection, {**(parameters or {}), **dict(zip(names, values, strict=True))})
+        return prepared.rows(connection, dict(zip(names, values, strict=True)))
