@@ -2,7 +2,7 @@
 
 While the collector runs, the whole gevent process stands still: no phone gets its acknowledgement and no
 question goes out. A full collection walks every tracked object; with 1,000 phones connected that is
-hundreds of milliseconds, the p99 tail of docs/performance.md. Two settings shorten and space out those
+hundreds of milliseconds, the p99 tail of docs/performance.md. These settings shorten and space out those
 pauses:
 
 - `gc.freeze()` once the app is built: the modules, the app, the compiled decks live as long as the process,
@@ -10,6 +10,11 @@ pauses:
 - a larger first-generation threshold: the objects of one request or one socket event are mostly gone before
   the next young collection, so fewer of them are promoted, and the old generation (whose growth triggers
   full collections) grows more slowly.
+- a smaller middle-generation threshold: a middle collection walks the survivors of every young collection
+  since the last one. While 1,800 phones connect nearly everything survives, and with Python's 10 young
+  collections per middle one that was some 200,000 objects: 33 to 68 ms of CPU with every phone waiting, a
+  stall that gevent's monitor cannot see (the collector holds the GIL). With 3, each walks a third of that:
+  three pauses of 15 to 18 ms instead (docs/performance.md, « Assez d'échantillons »).
 
 - full collections when the event loop is idle: Python starts one inside whichever allocation crosses its
   threshold, in the middle of a burst as well, and with 1,800 live connections one walks some 300,000 objects
@@ -46,8 +51,8 @@ import gevent
 
 log = logging.getLogger("kit.gc")
 
-# Python's defaults are (700, 10, 10). A young collection of 20,000 objects takes well under a millisecond.
-THRESHOLDS = (20_000, 10, 10)
+# Python's defaults are (700, 10, 10). A young collection of 20,000 objects takes 2 to 4 ms while phones connect.
+THRESHOLDS = (20_000, 3, 10)
 SLOW_PAUSE = 0.05  # seconds: a third of the latency budget
 FULL_AFTER = 10  # middle-generation collections between two full ones: Python's own third threshold
 FULL_LATEST = 30.0  # seconds a loop that is never idle may put off a due full collection
