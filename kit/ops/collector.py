@@ -13,8 +13,9 @@ pauses:
 - a smaller middle-generation threshold: a middle collection walks the survivors of every young collection
   since the last one. While 1,800 phones connect nearly everything survives, and with Python's 10 young
   collections per middle one that was some 200,000 objects: 33 to 68 ms of CPU with every phone waiting, a
-  stall that gevent's monitor cannot see (the collector holds the GIL). With 3, each walks a third of that:
-  three pauses of 15 to 18 ms instead (docs/performance.md, « Assez d'échantillons »).
+  stall that gevent's monitor cannot see (the collector holds the GIL). With 3, each walks less than half of
+  that (100,000 objects against 240,000 in tests/kit/ops/test_collector.py): pauses of 15 to 18 ms instead
+  (docs/performance.md, « Assez d'échantillons »).
 
 - full collections when the event loop is idle: Python starts one inside whichever allocation crosses its
   threshold, in the middle of a burst as well, and with 1,800 live connections one walks some 300,000 objects
